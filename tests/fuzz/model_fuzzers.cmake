@@ -1,0 +1,4 @@
+switchyard_add_fuzzer(safetensors_header_fuzz SOURCE safetensors_header_fuzz.cc LIBS switchyard_engine)
+switchyard_add_fuzzer(model_config_fuzz SOURCE model_config_fuzz.cc LIBS switchyard_engine)
+switchyard_add_fuzzer(shard_index_fuzz SOURCE shard_index_fuzz.cc LIBS switchyard_engine)
+switchyard_add_fuzzer(small_configs_fuzz SOURCE small_configs_fuzz.cc LIBS switchyard_engine)

@@ -1,0 +1,79 @@
+// LoadedModel: a Qwen3 / Qwen3-MoE model directory as Qwen publishes it on Hugging Face,
+// opened, memory-mapped and checked against its config.json.
+//
+//   auto model = LoadModel("/models/Qwen3-0.6B", {.progress = bar.Callback()});
+//   const TensorView& wq = (*model)->Tensor("model.layers.0.self_attn.q_proj.weight");
+//
+// Every tensor the config implies must be present with that shape and a float dtype (bf16,
+// f16, f32, mixed freely); anything wrong is an error naming the file and the tensor. Extra
+// tensors are listed in ignored_tensors(). Tied checkpoints that still ship lm_head.weight are
+// accepted: Tensor("lm_head.weight") is then the embedding, as transformers ties it.
+// Thread safety: immutable after LoadModel; the views stay valid while the model lives.
+#ifndef SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
+#define SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "workers/engine/model/generation_config.h"
+#include "workers/engine/model/model_config.h"
+#include "workers/engine/model/safetensors.h"
+#include "workers/engine/model/tokenizer_config.h"
+#include "workers/engine/util/progress.h"
+
+namespace switchyard {
+
+struct LoadOptions {
+  ProgressFn progress;   // bytes of weights paged in
+  bool prefault = true;  // read every weight page now, so the first request does not wait on disk
+};
+
+class LoadedModel {
+ public:
+  const std::string& dir() const { return dir_; }
+  const ModelConfig& config() const { return config_; }
+  const GenerationConfig& generation_config() const { return generation_; }
+  const TokenizerConfig& tokenizer_config() const { return tokenizer_config_; }
+  std::string tokenizer_json_path() const { return dir_ + "/tokenizer.json"; }
+
+  // REQUIRES: `name` is one of ExpectedQwen3Tensors(config()) or "lm_head.weight".
+  const TensorView& Tensor(absl::string_view name) const;
+  const TensorView* Find(absl::string_view name) const;
+  const std::vector<std::string>& ignored_tensors() const { return ignored_; }
+  const std::vector<std::string>& weight_files() const { return file_names_; }
+  uint64_t weight_bytes() const { return weight_bytes_; }
+  int64_t parameter_count() const { return parameters_; }
+
+  // Only LoadModel builds models.
+  class PassKey {
+    friend absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string&, const LoadOptions&);
+    PassKey() = default;
+  };
+  explicit LoadedModel(PassKey) {}
+
+ private:
+  friend absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string&, const LoadOptions&);
+  std::string dir_;
+  ModelConfig config_;
+  GenerationConfig generation_;
+  TokenizerConfig tokenizer_config_;
+  std::vector<SafetensorsFile> files_;
+  std::vector<std::string> file_names_;
+  absl::flat_hash_map<std::string, TensorView> tensors_;
+  std::vector<std::string> ignored_;
+  uint64_t weight_bytes_ = 0;
+  int64_t parameters_ = 0;
+};
+
+// NotFound for a missing directory, config.json or weights file (and a shard the index names);
+// InvalidArgument / DataLoss / Unimplemented from the parsers, naming the file; InvalidArgument
+// for a missing tensor or a shape that disagrees with config.json.
+absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, const LoadOptions& options = {});
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
