@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workers/engine/backend/cuda/cuda_device.h"
 #include "workers/engine/cli/args.h"
 #include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
@@ -88,6 +89,14 @@ int Run(int argc, char** argv) {
               (*tok)->added_tokens().size(), std::string((*tok)->pre_tokenizer_name()).c_str(),
               (*model)->tokenizer_config().chat_template.size());
   std::printf("loaded in    %.2f s\n", load_s);
+  if (auto gpus = CudaDevices(); gpus.ok()) {
+    for (const CudaDeviceInfo& d : *gpus) {
+      std::printf("cuda         #%d %s, sm_%d%d, %s\n", d.index, d.name.c_str(), d.compute_major, d.compute_minor,
+                  HumanBytes(static_cast<double>(d.memory_bytes)).c_str());
+    }
+  } else {
+    std::printf("cuda         %s\n", std::string(gpus.status().message()).c_str());
+  }
   if (auto text = args.Get("text")) {
     auto ids = (*tok)->Encode(*text, {.parse_special = !args.Has("plain-text")});
     if (!ids.ok()) {

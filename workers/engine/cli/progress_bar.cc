@@ -15,7 +15,7 @@ std::string HumanBytes(double b) {
   return absl::StrFormat("%.0f B", b);
 }
 
-ProgressBar::ProgressBar() : tty_(::isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar() : tty_(::isatty(STDERR_FILENO) == 1), stage_start_(Clock::now()) {}
 
 ProgressFn ProgressBar::Callback() {
   return [this](const ProgressEvent& e) { Show(e); };
@@ -26,9 +26,11 @@ void ProgressBar::Show(const ProgressEvent& e) {
   const bool new_stage = e.stage != stage_;
   if (new_stage) {
     if (tty_ && !stage_.empty()) std::fputc('\n', stderr);
+    // A stage is timed from the end of the previous one (or from the bar's creation): its first
+    // event arrives only after its first piece of work.
+    if (!stage_.empty()) stage_start_ = now;
     stage_ = e.stage;
-    stage_start_ = now;
-    last_draw_ = Clock::time_point();
+    last_draw_ = now;
   }
   const double secs = std::chrono::duration<double>(now - stage_start_).count();
   const bool bytes = std::string(e.unit) == "B";
@@ -47,13 +49,18 @@ void ProgressBar::Show(const ProgressEvent& e) {
     if (e.finished) {
       std::fputc('\n', stderr);
       stage_.clear();
+      stage_start_ = now;
     }
   } else {
-    if (!new_stage && !e.finished && now - last_draw_ < std::chrono::seconds(5)) return;
+    // Plain output: a line every 5 s while a stage runs, and one when it ends.
+    if (!e.finished && (new_stage || now - last_draw_ < std::chrono::seconds(5))) return;
     last_draw_ = now;
     std::fprintf(stderr, "%s: %s / %s (%.0f%%)%s\n", stage_.c_str(), amount(e.done).c_str(), amount(e.total).c_str(),
                  100 * frac, e.finished ? absl::StrFormat(" in %.1f s", secs).c_str() : "");
-    if (e.finished) stage_.clear();
+    if (e.finished) {
+      stage_.clear();
+      stage_start_ = now;
+    }
   }
   std::fflush(stderr);
 }
