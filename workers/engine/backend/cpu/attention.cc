@@ -1,0 +1,40 @@
+#include "workers/engine/backend/cpu/attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "workers/engine/backend/cpu/ops.h"
+
+namespace switchyard::cpu {
+
+void Attention(const AttentionArgs& a, ThreadPool& pool) {
+  const int64_t group = a.heads / a.kv_heads;
+  const int64_t bs = a.pool->shape().block_size;
+  const int64_t d = a.dim;
+  pool.For(a.T * a.heads, [&](int64_t begin, int64_t end) {
+    std::vector<float> scores;
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t t = item / a.heads, h = item % a.heads, g = h / group;
+      const AttentionToken& tok = a.tokens[t];
+      const int64_t n = tok.position + 1;
+      const float* q = a.q + (t * a.heads + h) * d;
+      scores.resize(static_cast<size_t>(n));
+      for (int64_t j = 0; j < n; ++j) {
+        const int32_t block = (*tok.blocks)[static_cast<size_t>(j / bs)];
+        const float* k = a.pool->K(a.layer, block) + (g * bs + j % bs) * d;
+        scores[static_cast<size_t>(j)] = Dot(q, k, d) * a.scale;
+      }
+      Softmax(scores.data(), n);
+      float* o = a.out + (t * a.heads + h) * d;
+      std::memset(o, 0, static_cast<size_t>(d) * sizeof(float));
+      for (int64_t j = 0; j < n; ++j) {
+        const int32_t block = (*tok.blocks)[static_cast<size_t>(j / bs)];
+        const float* v = a.pool->V(a.layer, block) + (g * bs + j % bs) * d;
+        AxpyInPlace(o, scores[static_cast<size_t>(j)], v, d);
+      }
+    }
+  });
+}
+
+}  // namespace switchyard::cpu

@@ -1,0 +1,39 @@
+// Causal grouped-query attention over the paged KV cache, for a batch of tokens that may
+// belong to different sequences (prefill chunks and decode steps alike).
+//
+// For token t of sequence s at position p and query head h (kv head g = h / (H / G)):
+//   out[t, h] = sum_{j <= p} softmax_j(q[t, h] . K_s[g, j] * scale) V_s[g, j]
+// bytes: 4 * H * d * (2 + 2 * (p + 1) / (H/G)) per token   flops: 4 * H * d * (p + 1) per token
+// The K/V of every position up to p must already be in the cache (the runner writes a batch's
+// new K/V before calling this). Threads split the (token, head) pairs.
+#ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_
+#define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "workers/engine/backend/cpu/thread_pool.h"
+#include "workers/engine/kv/kv_block_pool.h"
+
+namespace switchyard::cpu {
+
+struct AttentionToken {
+  const std::vector<int32_t>* blocks;  // the sequence's block table
+  int64_t position;                    // attends to positions [0, position]
+};
+
+struct AttentionArgs {
+  const float* q;   // [T, heads, dim]
+  float* out;       // [T, heads, dim]
+  int64_t T, heads, kv_heads, dim;
+  float scale;
+  int64_t layer;
+  KvBlockPool* pool;
+  const AttentionToken* tokens;  // [T]
+};
+
+void Attention(const AttentionArgs& a, ThreadPool& pool);
+
+}  // namespace switchyard::cpu
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_

@@ -1,0 +1,45 @@
+// Matmul: y[t, m] = sum_k x[t, k] * w[m, k], the linear layers of the model.
+//
+//   x: [T, K] f32 activations    w: [M, K] bf16 | f16 | f32 weights, as torch stores Linear
+//   y: [T, M] f32 (overwritten)
+// bytes: M*K*sizeof(w) + T*K*4 + T*M*4     flops: 2*T*M*K
+// Threads split M; each streams its weight rows once per block of tokens, converting bf16/f16
+// to f32 in registers, with f32 accumulation. Decode (T = 1) is a matrix-vector product bound
+// by memory bandwidth; prefill tiles tokens so converted weights are reused from registers.
+#ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_H_
+#define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_H_
+
+#include <cstdint>
+
+#include "workers/engine/backend/cpu/cpu_features.h"
+#include "workers/engine/backend/cpu/thread_pool.h"
+#include "workers/engine/util/dtype.h"
+
+namespace switchyard {
+
+struct MatmulArgs {
+  const float* x;
+  int64_t T;
+  int64_t K;
+  const void* w;
+  DType wtype;
+  int64_t M;
+  float* y;
+  int64_t x_stride = 0;  // elements between rows of x; 0 means K
+  int64_t y_stride = 0;  // elements between rows of y; 0 means M
+};
+
+void Matmul(const MatmulArgs& a, ThreadPool& pool, SimdLevel level = SimdLevel::kAuto);
+
+// One thread's share: rows [m_begin, m_end) of the output, all tokens.
+void MatmulRows(const MatmulArgs& a, int64_t m_begin, int64_t m_end, SimdLevel level);
+
+namespace internal {
+void MatmulRowsScalar(const MatmulArgs& a, int64_t m_begin, int64_t m_end);
+void MatmulRowsAvx2(const MatmulArgs& a, int64_t m_begin, int64_t m_end);
+void MatmulRowsAvx512(const MatmulArgs& a, int64_t m_begin, int64_t m_end);
+}  // namespace internal
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_H_

@@ -1,0 +1,41 @@
+// Elementwise and row-wise kernels of the Qwen3 block on the CPU, one op per function, each
+// with its shapes and cost. All f32. `ith`/`nth` split rows across a ThreadPool's threads.
+#ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_OPS_H_
+#define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_OPS_H_
+
+#include <cstdint>
+
+#include "workers/engine/util/dtype.h"
+
+namespace switchyard::cpu {
+
+// rms_norm  y[r,:] = x[r,:] * w / sqrt(mean(x[r,:]^2) + eps)   x,y: [rows, n]  w: [n]
+// bytes: 4 * (2*rows*n + n)   flops: 4 * rows * n.  y may equal x.
+void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps);
+
+// rotary embedding, rotate-half layout, in place on x: [rows, heads, dim]; token r uses
+// cos/sin row r of [rows, dim/2]:  (a, b) = (x[i], x[i+dim/2]) -> (a*c - b*s, b*c + a*s)
+// bytes: 4 * (2*rows*heads*dim + rows*dim)   flops: 3 * rows * heads * dim
+void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, const float* sin);
+
+// swiglu  g[i] = silu(g[i]) * u[i] = g / (1 + exp(-g)) * u      g,u: [n]
+// bytes: 12 * n   flops: ~6 * n
+void SiluMul(float* g, const float* u, int64_t n);
+
+// y[i] += x[i]   bytes: 12 * n
+void AddInPlace(float* y, const float* x, int64_t n);
+// y[i] += a * x[i]
+void AxpyInPlace(float* y, float a, const float* x, int64_t n);
+
+// Converts n weights of type t to f32.
+void ToF32(const void* src, DType t, float* dst, int64_t n);
+
+// In-place softmax over n values; returns nothing, all f32 with max subtraction.
+void Softmax(float* x, int64_t n);
+
+// Dot product of two f32 vectors (the attention inner loop).
+float Dot(const float* a, const float* b, int64_t n);
+
+}  // namespace switchyard::cpu
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_OPS_H_

@@ -1,0 +1,77 @@
+#include "workers/engine/kv/kv_block_pool.h"
+
+#include <new>
+
+#include "absl/strings/str_cat.h"
+
+namespace switchyard {
+
+absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheShape& shape, int64_t num_blocks) {
+  if (shape.layers <= 0 || shape.kv_heads <= 0 || shape.head_dim <= 0 || shape.block_size <= 0 || num_blocks <= 0 ||
+      num_blocks > (int64_t{1} << 30)) {
+    return absl::InvalidArgumentError("KV cache: layers, kv heads, head dim, block size and block count must be positive");
+  }
+  const int64_t floats = shape.BlockBytes() / 4 * num_blocks;
+  std::unique_ptr<float[]> data;
+  try {
+    data = std::make_unique_for_overwrite<float[]>(static_cast<size_t>(floats));  // positions are written before read
+  } catch (const std::bad_alloc&) {
+  }
+  if (!data) {
+    return absl::ResourceExhaustedError(absl::StrCat("KV cache: cannot allocate ", shape.BlockBytes() * num_blocks >> 20,
+                                                     " MiB for ", num_blocks, " blocks; lower the KV cache size"));
+  }
+  return std::make_unique<KvBlockPool>(PassKey(), shape, num_blocks, std::move(data));
+}
+
+KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, std::unique_ptr<float[]> data)
+    : shape_(shape), num_blocks_(num_blocks), per_kv_(shape.kv_heads * shape.block_size * shape.head_dim), data_(std::move(data)) {
+  absl::MutexLock lock(&mu_);
+  free_.reserve(static_cast<size_t>(num_blocks));
+  // Handed out lowest id first.
+  for (int64_t b = num_blocks - 1; b >= 0; --b) free_.push_back(static_cast<int32_t>(b));
+}
+
+std::optional<int32_t> KvBlockPool::Allocate() {
+  absl::MutexLock lock(&mu_);
+  if (free_.empty()) return std::nullopt;
+  const int32_t b = free_.back();
+  free_.pop_back();
+  return b;
+}
+
+void KvBlockPool::Free(int32_t block) {
+  absl::MutexLock lock(&mu_);
+  free_.push_back(block);
+}
+
+int64_t KvBlockPool::free_blocks() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(free_.size());
+}
+
+absl::Status KvSequence::Reserve(int64_t new_length) {
+  const int64_t bs = pool_->shape().block_size;
+  const int64_t need = (new_length + bs - 1) / bs - static_cast<int64_t>(blocks_.size());
+  if (need <= 0) return absl::OkStatus();
+  std::vector<int32_t> got;
+  for (int64_t i = 0; i < need; ++i) {
+    auto b = pool_->Allocate();
+    if (!b) {
+      for (int32_t x : got) pool_->Free(x);
+      return absl::ResourceExhaustedError(absl::StrCat("KV cache full: ", need, " more blocks of ", bs,
+                                                       " positions needed, ", i, " free"));
+    }
+    got.push_back(*b);
+  }
+  blocks_.insert(blocks_.end(), got.begin(), got.end());
+  return absl::OkStatus();
+}
+
+void KvSequence::Release() {
+  for (int32_t b : blocks_) pool_->Free(b);
+  blocks_.clear();
+  length_ = 0;
+}
+
+}  // namespace switchyard

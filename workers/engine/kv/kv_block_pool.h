@@ -1,0 +1,96 @@
+// KvBlockPool: the key/value cache of every sequence a worker runs, as fixed-size blocks of
+// `block_size` token positions, handed out and taken back as sequences grow and finish (the
+// paged KV cache of vLLM). A block id addresses that block in every layer.
+//
+// Layout per layer and block: K and V each [kv_heads][block_size][head_dim] f32, so the keys
+// one attention head reads for consecutive positions are contiguous.
+// Thread safety: Allocate/Free/counters are internally locked; the K/V memory of a block is
+// written only by the forward pass that owns the sequence holding it.
+#ifndef SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
+#define SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+namespace switchyard {
+
+struct KvCacheShape {
+  int64_t layers = 0;
+  int64_t kv_heads = 0;
+  int64_t head_dim = 0;
+  int64_t block_size = 16;
+  // Bytes of one block across all layers (K and V).
+  int64_t BlockBytes() const { return layers * 2 * kv_heads * block_size * head_dim * int64_t{4}; }
+};
+
+class KvBlockPool {
+ public:
+  // InvalidArgument for a non-positive shape; ResourceExhausted if the memory cannot be had.
+  static absl::StatusOr<std::unique_ptr<KvBlockPool>> Create(const KvCacheShape& shape, int64_t num_blocks);
+
+  // A free block, or nullopt when all are in use ("no room" is a normal answer: the caller
+  // waits or refuses the request).
+  std::optional<int32_t> Allocate() ABSL_LOCKS_EXCLUDED(mu_);
+  void Free(int32_t block) ABSL_LOCKS_EXCLUDED(mu_);
+  int64_t free_blocks() const ABSL_LOCKS_EXCLUDED(mu_);
+  int64_t num_blocks() const { return num_blocks_; }
+  const KvCacheShape& shape() const { return shape_; }
+
+  // [kv_heads][block_size][head_dim] for (layer, block).
+  float* K(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 0); }
+  float* V(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 1); }
+
+  // Only Create builds pools.
+  class PassKey {
+    friend class KvBlockPool;
+    PassKey() = default;
+  };
+  KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, std::unique_ptr<float[]> data);
+
+ private:
+  int64_t Offset(int64_t layer, int32_t block, int kv) const {
+    return ((layer * num_blocks_ + block) * 2 + kv) * per_kv_;
+  }
+  KvCacheShape shape_;
+  int64_t num_blocks_;
+  int64_t per_kv_;  // floats in one K (or V) of one block and layer
+  std::unique_ptr<float[]> data_;
+  mutable absl::Mutex mu_;
+  std::vector<int32_t> free_ ABSL_GUARDED_BY(mu_);
+};
+
+// One sequence's view of the cache: its block table and how many positions hold data.
+// Not thread-safe: owned by the sequence.
+class KvSequence {
+ public:
+  explicit KvSequence(KvBlockPool* pool) : pool_(pool) {}
+  ~KvSequence() { Release(); }
+  KvSequence(const KvSequence&) = delete;
+  KvSequence& operator=(const KvSequence&) = delete;
+
+  // Makes room for positions [0, new_length). ResourceExhausted (and nothing allocated) when
+  // the pool has too few free blocks.
+  absl::Status Reserve(int64_t new_length);
+  // Returns every block to the pool; the sequence is empty again.
+  void Release();
+  // Positions whose K/V have been written.
+  int64_t length() const { return length_; }
+  void set_length(int64_t n) { length_ = n; }
+  const std::vector<int32_t>& blocks() const { return blocks_; }
+  KvBlockPool* pool() const { return pool_; }
+
+ private:
+  KvBlockPool* pool_;
+  std::vector<int32_t> blocks_;
+  int64_t length_ = 0;
+};
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_

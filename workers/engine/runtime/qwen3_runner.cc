@@ -1,0 +1,267 @@
+#include "workers/engine/runtime/qwen3_runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "workers/engine/backend/cpu/attention.h"
+#include "workers/engine/backend/cpu/matmul.h"
+#include "workers/engine/backend/cpu/ops.h"
+
+namespace switchyard {
+
+struct Qwen3Runner::Layer {
+  std::vector<float> input_norm, q_norm, k_norm, post_norm;  // small: kept as f32 copies
+  TensorView wq, wk, wv, wo;
+  bool moe = false;
+  TensorView gate, up, down;        // dense MLP
+  std::vector<float> router;        // [experts, hidden] f32: routing is computed in f32
+  struct Expert {
+    TensorView gate, up, down;
+  };
+  std::vector<Expert> experts;
+};
+
+namespace {
+
+std::vector<float> F32Copy(const TensorView& t) {
+  std::vector<float> out(static_cast<size_t>(t.numel()));
+  cpu::ToF32(t.data, t.dtype, out.data(), t.numel());
+  return out;
+}
+
+void Grow(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+}
+
+}  // namespace
+
+Qwen3Runner::Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope)
+    : model_(model), config_(model.config()), simd_(ResolveSimdLevel(options.simd)), pool_(options.threads),
+      rope_(std::move(rope)) {}
+
+Qwen3Runner::~Qwen3Runner() = default;
+
+absl::StatusOr<std::unique_ptr<Qwen3Runner>> Qwen3Runner::Create(const LoadedModel& model, const RunnerOptions& options) {
+  auto rope = RopeTable::Create(model.config());
+  if (!rope.ok()) return rope.status();
+  auto r = std::make_unique<Qwen3Runner>(model, options, std::move(*rope));
+  const ModelConfig& c = r->config_;
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    const std::string p = absl::StrCat("model.layers.", l, ".");
+    Layer layer;
+    layer.input_norm = F32Copy(model.Tensor(p + "input_layernorm.weight"));
+    layer.post_norm = F32Copy(model.Tensor(p + "post_attention_layernorm.weight"));
+    layer.q_norm = F32Copy(model.Tensor(p + "self_attn.q_norm.weight"));
+    layer.k_norm = F32Copy(model.Tensor(p + "self_attn.k_norm.weight"));
+    layer.wq = model.Tensor(p + "self_attn.q_proj.weight");
+    layer.wk = model.Tensor(p + "self_attn.k_proj.weight");
+    layer.wv = model.Tensor(p + "self_attn.v_proj.weight");
+    layer.wo = model.Tensor(p + "self_attn.o_proj.weight");
+    layer.moe = c.IsMoeLayer(l);
+    if (layer.moe) {
+      layer.router = F32Copy(model.Tensor(p + "mlp.gate.weight"));
+      for (int64_t e = 0; e < c.num_experts; ++e) {
+        const std::string x = absl::StrCat(p, "mlp.experts.", e, ".");
+        layer.experts.push_back(Layer::Expert{model.Tensor(x + "gate_proj.weight"), model.Tensor(x + "up_proj.weight"),
+                                              model.Tensor(x + "down_proj.weight")});
+      }
+    } else {
+      layer.gate = model.Tensor(p + "mlp.gate_proj.weight");
+      layer.up = model.Tensor(p + "mlp.up_proj.weight");
+      layer.down = model.Tensor(p + "mlp.down_proj.weight");
+    }
+    r->layers_.push_back(std::move(layer));
+  }
+  r->final_norm_ = F32Copy(model.Tensor("model.norm.weight"));
+  r->embedding_ = model.Tensor("model.embed_tokens.weight");
+  r->lm_head_ = model.Tensor("lm_head.weight");
+  return r;
+}
+
+KvCacheShape Qwen3Runner::kv_shape(int64_t block_size) const {
+  return KvCacheShape{config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, block_size};
+}
+
+int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
+  int64_t rows = 0;
+  for (const SequenceChunk& c : chunks) rows += c.all_logits ? static_cast<int64_t>(c.tokens.size()) : 1;
+  return rows;
+}
+
+void Qwen3Runner::RowsParallel(int64_t rows, const std::function<void(int64_t, int64_t)>& fn) {
+  pool_.For(rows, fn);
+}
+
+void Qwen3Runner::Linear(const float* x, int64_t T, int64_t K, const TensorView& w, float* y) {
+  Matmul(MatmulArgs{x, T, K, w.data, w.dtype, w.shape[0], y}, pool_, simd_);
+}
+
+void Qwen3Runner::Mlp(const Layer& L, int64_t T) {
+  const int64_t h = config_.hidden_size, f = config_.intermediate_size;
+  Linear(xn_.data(), T, h, L.gate, gate_.data());
+  Linear(xn_.data(), T, h, L.up, up_.data());
+  RowsParallel(T, [&](int64_t b, int64_t e) { cpu::SiluMul(gate_.data() + b * f, up_.data() + b * f, (e - b) * f); });
+  Linear(gate_.data(), T, f, L.down, tmp_.data());
+}
+
+void Qwen3Runner::Moe(const Layer& L, int64_t T) {
+  const int64_t h = config_.hidden_size, E = config_.num_experts, k = config_.num_experts_per_tok;
+  const int64_t f = config_.moe_intermediate_size;
+  // Router: softmax over experts in f32, top-k, optional renormalization.
+  Grow(router_, T * E);
+  Matmul(MatmulArgs{xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()}, pool_, simd_);
+  std::vector<std::vector<std::pair<int64_t, float>>> routed(static_cast<size_t>(E));  // expert -> (token, weight)
+  std::vector<int64_t> order(static_cast<size_t>(E));
+  for (int64_t t = 0; t < T; ++t) {
+    float* p = router_.data() + t * E;
+    cpu::Softmax(p, E);
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int64_t a, int64_t b) {
+      return p[a] != p[b] ? p[a] > p[b] : a < b;
+    });
+    float sum = 0.0f;
+    for (int64_t j = 0; j < k; ++j) sum += p[order[static_cast<size_t>(j)]];
+    for (int64_t j = 0; j < k; ++j) {
+      const int64_t e = order[static_cast<size_t>(j)];
+      routed[static_cast<size_t>(e)].emplace_back(t, config_.norm_topk_prob ? p[e] / sum : p[e]);
+    }
+  }
+  std::fill(tmp_.begin(), tmp_.begin() + T * h, 0.0f);
+  for (int64_t e = 0; e < E; ++e) {
+    const auto& list = routed[static_cast<size_t>(e)];
+    if (list.empty()) continue;
+    const int64_t n = static_cast<int64_t>(list.size());
+    Grow(expert_in_, n * h);
+    Grow(expert_gate_, n * f);
+    Grow(expert_up_, n * f);
+    Grow(expert_out_, n * h);
+    for (int64_t i = 0; i < n; ++i) {
+      std::memcpy(expert_in_.data() + i * h, xn_.data() + list[static_cast<size_t>(i)].first * h, static_cast<size_t>(h) * 4);
+    }
+    const Layer::Expert& ex = L.experts[static_cast<size_t>(e)];
+    Linear(expert_in_.data(), n, h, ex.gate, expert_gate_.data());
+    Linear(expert_in_.data(), n, h, ex.up, expert_up_.data());
+    cpu::SiluMul(expert_gate_.data(), expert_up_.data(), n * f);
+    Linear(expert_gate_.data(), n, f, ex.down, expert_out_.data());
+    for (int64_t i = 0; i < n; ++i) {
+      const auto [t, w] = list[static_cast<size_t>(i)];
+      cpu::AxpyInPlace(tmp_.data() + t * h, w, expert_out_.data() + i * h, h);
+    }
+  }
+}
+
+absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float* logits) {
+  const ModelConfig& c = config_;
+  const int64_t h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads, d = c.head_dim;
+  int64_t T = 0;
+  for (const SequenceChunk& ch : chunks) {
+    if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
+    for (int32_t id : ch.tokens) {
+      if (id < 0 || id >= c.vocab_size) {
+        return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
+      }
+    }
+    const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
+    if (end > max_context()) {
+      return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
+                                                     max_context(), " tokens"));
+    }
+    T += static_cast<int64_t>(ch.tokens.size());
+  }
+  // Reserve cache space before computing anything. On ResourceExhausted no sequence's length
+  // changes; blocks already reserved by earlier chunks stay with their sequences for next time.
+  for (const SequenceChunk& ch : chunks) {
+    if (absl::Status s = ch.kv->Reserve(ch.kv->length() + static_cast<int64_t>(ch.tokens.size())); !s.ok()) return s;
+  }
+
+  Grow(x_, T * h);
+  Grow(xn_, T * h);
+  Grow(q_, T * H * d);
+  Grow(k_, T * G * d);
+  Grow(v_, T * G * d);
+  Grow(attn_, T * H * d);
+  Grow(tmp_, T * h);
+  Grow(gate_, T * std::max<int64_t>(c.intermediate_size, 1));
+  Grow(up_, T * std::max<int64_t>(c.intermediate_size, 1));
+  Grow(cos_, T * d / 2);
+  Grow(sin_, T * d / 2);
+  positions_.resize(static_cast<size_t>(T));
+  std::vector<cpu::AttentionToken> att(static_cast<size_t>(T));
+  std::vector<std::pair<KvSequence*, int64_t>> slot(static_cast<size_t>(T));  // token -> (sequence, position)
+  {
+    int64_t t = 0;
+    for (const SequenceChunk& ch : chunks) {
+      for (size_t i = 0; i < ch.tokens.size(); ++i, ++t) {
+        const int64_t pos = ch.kv->length() + static_cast<int64_t>(i);
+        positions_[static_cast<size_t>(t)] = pos;
+        att[static_cast<size_t>(t)] = cpu::AttentionToken{&ch.kv->blocks(), pos};
+        slot[static_cast<size_t>(t)] = {ch.kv, pos};
+        const int64_t row_bytes = h * static_cast<int64_t>(DTypeSize(embedding_.dtype));
+        cpu::ToF32(static_cast<const uint8_t*>(embedding_.data) + ch.tokens[i] * row_bytes, embedding_.dtype,
+                   x_.data() + t * h, h);
+      }
+    }
+  }
+  rope_.Fill(positions_.data(), T, cos_.data(), sin_.data());
+  const float eps = static_cast<float>(c.rms_norm_eps);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  KvBlockPool* pool = chunks.front().kv->pool();
+  const int64_t bs = pool->shape().block_size;
+
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    const Layer& L = layers_[static_cast<size_t>(l)];
+    RowsParallel(T, [&](int64_t b, int64_t e) { cpu::RmsNorm(x_.data() + b * h, L.input_norm.data(), xn_.data() + b * h, e - b, h, eps); });
+    Linear(xn_.data(), T, h, L.wq, q_.data());
+    Linear(xn_.data(), T, h, L.wk, k_.data());
+    Linear(xn_.data(), T, h, L.wv, v_.data());
+    RowsParallel(T, [&](int64_t b, int64_t e) {
+      cpu::RmsNorm(q_.data() + b * H * d, L.q_norm.data(), q_.data() + b * H * d, (e - b) * H, d, eps);
+      cpu::RmsNorm(k_.data() + b * G * d, L.k_norm.data(), k_.data() + b * G * d, (e - b) * G, d, eps);
+      cpu::Rope(q_.data() + b * H * d, e - b, H, d, cos_.data() + b * d / 2, sin_.data() + b * d / 2);
+      cpu::Rope(k_.data() + b * G * d, e - b, G, d, cos_.data() + b * d / 2, sin_.data() + b * d / 2);
+      for (int64_t t = b; t < e; ++t) {  // this batch's keys and values into the cache
+        const auto [kv, pos] = slot[static_cast<size_t>(t)];
+        const int32_t block = kv->blocks()[static_cast<size_t>(pos / bs)];
+        for (int64_t g = 0; g < G; ++g) {
+          std::memcpy(pool->K(l, block) + (g * bs + pos % bs) * d, k_.data() + (t * G + g) * d, static_cast<size_t>(d) * 4);
+          std::memcpy(pool->V(l, block) + (g * bs + pos % bs) * d, v_.data() + (t * G + g) * d, static_cast<size_t>(d) * 4);
+        }
+      }
+    });
+    cpu::Attention(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, pool_);
+    Linear(attn_.data(), T, H * d, L.wo, tmp_.data());
+    RowsParallel(T, [&](int64_t b, int64_t e) {
+      cpu::AddInPlace(x_.data() + b * h, tmp_.data() + b * h, (e - b) * h);
+      cpu::RmsNorm(x_.data() + b * h, L.post_norm.data(), xn_.data() + b * h, e - b, h, eps);
+    });
+    if (L.moe) {
+      Moe(L, T);
+    } else {
+      Mlp(L, T);
+    }
+    RowsParallel(T, [&](int64_t b, int64_t e) { cpu::AddInPlace(x_.data() + b * h, tmp_.data() + b * h, (e - b) * h); });
+  }
+
+  // Final norm on the rows whose logits are wanted, then the head.
+  const int64_t rows = LogitRows(chunks);
+  Grow(head_in_, rows * h);
+  {
+    int64_t t = 0, r = 0;
+    for (const SequenceChunk& ch : chunks) {
+      const int64_t n = static_cast<int64_t>(ch.tokens.size());
+      const int64_t first = ch.all_logits ? t : t + n - 1;
+      for (int64_t i = first; i < t + n; ++i, ++r) {
+        cpu::RmsNorm(x_.data() + i * h, final_norm_.data(), head_in_.data() + r * h, 1, h, eps);
+      }
+      t += n;
+    }
+  }
+  Linear(head_in_.data(), rows, h, lm_head_, logits);
+  for (const SequenceChunk& ch : chunks) ch.kv->set_length(ch.kv->length() + static_cast<int64_t>(ch.tokens.size()));
+  return absl::OkStatus();
+}
+
+}  // namespace switchyard

@@ -1,0 +1,84 @@
+// Qwen3Runner: the Qwen3 / Qwen3-MoE forward pass on the CPU backend, as transformers defines
+// it: embedding; per layer RMSNorm -> q/k/v projections -> per-head RMSNorm of q and k ->
+// rotary embedding -> causal grouped-query attention over the paged KV cache -> o projection
+// -> residual -> RMSNorm -> SwiGLU MLP or MoE (softmax router in f32, top-k, renormalized when
+// norm_topk_prob) -> residual; final RMSNorm; tied or untied head. f32 activations; weights
+// are read from the mapped checkpoint in their stored dtype.
+//
+// One Forward() runs any mix of sequences: a prompt's tokens (prefill) and single decode
+// tokens, all through one matrix product per weight (the scheduler's batch, vLLM-style).
+// Thread safety: one Forward() at a time (the step thread); the runner owns its threads.
+#ifndef SWITCHYARD_WORKERS_ENGINE_RUNTIME_QWEN3_RUNNER_H_
+#define SWITCHYARD_WORKERS_ENGINE_RUNTIME_QWEN3_RUNNER_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "workers/engine/backend/cpu/cpu_features.h"
+#include "workers/engine/backend/cpu/thread_pool.h"
+#include "workers/engine/kv/kv_block_pool.h"
+#include "workers/engine/model/model_loader.h"
+#include "workers/engine/runtime/rope.h"
+
+namespace switchyard {
+
+struct RunnerOptions {
+  int threads = 0;                    // 0: one per hardware thread
+  SimdLevel simd = SimdLevel::kAuto;  // tests force each kernel family
+};
+
+// The new tokens of one sequence in a batch. Their positions continue from kv->length().
+struct SequenceChunk {
+  KvSequence* kv;
+  absl::Span<const int32_t> tokens;
+  bool all_logits = false;  // logits for every token (scoring a prompt), or only the last
+};
+
+class Qwen3Runner {
+ public:
+  // `model` must outlive the runner. Unimplemented for configs the runner cannot compute.
+  static absl::StatusOr<std::unique_ptr<Qwen3Runner>> Create(const LoadedModel& model, const RunnerOptions& options);
+
+  // Runs the chunks, appends their K/V to each sequence's cache, and writes logits rows to
+  // `logits` ([rows, vocab_size()], rows = sum over chunks of all_logits ? count : 1).
+  // InvalidArgument for token ids outside the vocabulary or positions past max_context();
+  // ResourceExhausted when the KV pool has no room (no sequence is changed then).
+  absl::Status Forward(absl::Span<const SequenceChunk> chunks, float* logits);
+
+  static int64_t LogitRows(absl::Span<const SequenceChunk> chunks);
+  int64_t vocab_size() const { return config_.vocab_size; }
+  int64_t max_context() const { return config_.max_position_embeddings; }
+  const ModelConfig& config() const { return config_; }
+  KvCacheShape kv_shape(int64_t block_size = 16) const;
+  ThreadPool& threads() { return pool_; }
+
+  struct Layer;  // weights of one decoder layer (defined in the .cc)
+  Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope);
+  ~Qwen3Runner();
+
+ private:
+  void Mlp(const Layer& layer, int64_t T);
+  void Moe(const Layer& layer, int64_t T);
+  void Linear(const float* x, int64_t T, int64_t K, const TensorView& w, float* y);
+  void RowsParallel(int64_t rows, const std::function<void(int64_t, int64_t)>& fn);
+
+  const LoadedModel& model_;
+  ModelConfig config_;
+  SimdLevel simd_;
+  ThreadPool pool_;
+  RopeTable rope_;
+  std::vector<Layer> layers_;
+  std::vector<float> final_norm_;
+  TensorView embedding_, lm_head_;
+  // Scratch, grown to the largest batch seen and reused: no allocation per token.
+  std::vector<float> x_, xn_, q_, k_, v_, attn_, tmp_, gate_, up_, cos_, sin_, head_in_;
+  std::vector<float> router_, expert_in_, expert_gate_, expert_up_, expert_out_;
+  std::vector<int64_t> positions_;
+};
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_WORKERS_ENGINE_RUNTIME_QWEN3_RUNNER_H_
