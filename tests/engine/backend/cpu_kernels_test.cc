@@ -1,0 +1,195 @@
+// CPU kernels against plain double-precision references, for every SIMD family the CPU has,
+// on shapes that hit every tail (rows, tokens and K not multiples of the vector blocks).
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "workers/engine/backend/cpu/attention.h"
+#include "workers/engine/backend/cpu/matmul.h"
+#include "workers/engine/backend/cpu/ops.h"
+#include "workers/engine/backend/cpu/thread_pool.h"
+
+namespace switchyard {
+namespace {
+
+std::vector<float> RandomVec(size_t n, uint64_t seed, float scale = 1.0f) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> d(0.0f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+// Normalized mean squared error, as ggml's test-backend-ops reports it.
+double Nmse(const std::vector<float>& got, const std::vector<double>& want) {
+  double err = 0, ref = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    err += (got[i] - want[i]) * (got[i] - want[i]);
+    ref += want[i] * want[i];
+  }
+  return err / std::max(ref, 1e-30);
+}
+
+class MatmulTest : public ::testing::TestWithParam<std::tuple<SimdLevel, DType>> {};
+
+TEST_P(MatmulTest, MatchesDoubleReferenceOnAwkwardShapes) {
+  const auto [simd, dtype] = GetParam();
+  if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
+  ThreadPool pool(2);
+  for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{1, 64, 64}, {1, 67, 13}, {3, 33, 9}, {5, 128, 37},
+                         {17, 100, 70}, {70, 16, 130}, {1, 1024, 300}, {9, 7, 5}}) {
+    const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 1 + T);
+    const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 2 + K, 0.1f);
+    // Weights stored in `dtype`; the reference uses the same rounded values.
+    std::vector<uint16_t> w16(wf.size());
+    std::vector<float> wq(wf.size());
+    for (size_t i = 0; i < wf.size(); ++i) {
+      if (dtype == DType::kBF16) w16[i] = F32ToBf16(wf[i]), wq[i] = Bf16ToF32(w16[i]);
+      else if (dtype == DType::kF16) w16[i] = F32ToF16(wf[i]), wq[i] = F16ToF32(w16[i]);
+      else wq[i] = wf[i];
+    }
+    const void* w = dtype == DType::kF32 ? static_cast<const void*>(wq.data()) : static_cast<const void*>(w16.data());
+    std::vector<double> want(static_cast<size_t>(T * M));
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t m = 0; m < M; ++m) {
+        double s = 0;
+        for (int64_t k = 0; k < K; ++k) s += static_cast<double>(x[static_cast<size_t>(t * K + k)]) * wq[static_cast<size_t>(m * K + k)];
+        want[static_cast<size_t>(t * M + m)] = s;
+      }
+    std::vector<float> y(static_cast<size_t>(T * M), -1.0f);
+    Matmul(MatmulArgs{x.data(), T, K, w, dtype, M, y.data()}, pool, simd);
+    EXPECT_LT(Nmse(y, want), 1e-11) << "T=" << T << " K=" << K << " M=" << M;
+  }
+}
+
+// A token's output must not depend on which other tokens share the call: the engine relies on
+// it so that a sequence gives the same tokens alone or in a batch.
+TEST_P(MatmulTest, TokenResultsIndependentOfBatch) {
+  const auto [simd, dtype] = GetParam();
+  if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
+  ThreadPool pool(2);
+  const int64_t T = 11, K = 96, M = 45;
+  const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 7);
+  const std::vector<float> w = RandomVec(static_cast<size_t>(M * K), 8);
+  std::vector<float> all(static_cast<size_t>(T * M));
+  Matmul(MatmulArgs{x.data(), T, K, w.data(), DType::kF32, M, all.data()}, pool, simd);
+  for (int64_t t = 0; t < T; ++t) {
+    std::vector<float> one(static_cast<size_t>(M));
+    Matmul(MatmulArgs{x.data() + t * K, 1, K, w.data(), DType::kF32, M, one.data()}, pool, simd);
+    for (int64_t m = 0; m < M; ++m) ASSERT_EQ(one[static_cast<size_t>(m)], all[static_cast<size_t>(t * M + m)]) << t << "," << m;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKernels, MatmulTest,
+                         ::testing::Combine(::testing::Values(SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512),
+                                            ::testing::Values(DType::kF32, DType::kBF16, DType::kF16)));
+
+TEST(CpuOpsTest, RmsNormRopeSiluSoftmax) {
+  const int64_t n = 48;
+  std::vector<float> x = RandomVec(static_cast<size_t>(2 * n), 3);
+  std::vector<float> w = RandomVec(static_cast<size_t>(n), 4);
+  std::vector<float> y(x.size());
+  cpu::RmsNorm(x.data(), w.data(), y.data(), 2, n, 1e-6f);
+  for (int r = 0; r < 2; ++r) {
+    double ss = 0;
+    for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[static_cast<size_t>(r * n + i)]) * x[static_cast<size_t>(r * n + i)];
+    const double inv = 1.0 / std::sqrt(ss / n + 1e-6);
+    for (int64_t i = 0; i < n; ++i) {
+      EXPECT_NEAR(y[static_cast<size_t>(r * n + i)], w[static_cast<size_t>(i)] * x[static_cast<size_t>(r * n + i)] * inv, 1e-5);
+    }
+  }
+  // Rope with angle 0 is the identity; with a quarter turn it rotates each pair.
+  std::vector<float> v = {1, 2, 3, 4};  // one head of dim 4: pairs (1,3) and (2,4)
+  std::vector<float> c = {0.0f, 1.0f}, s = {1.0f, 0.0f};
+  cpu::Rope(v.data(), 1, 1, 4, c.data(), s.data());
+  EXPECT_EQ(v, (std::vector<float>{-3, 2, 1, 4}));
+  std::vector<float> g = {0.0f, 1.0f, -2.0f}, u = {5.0f, 2.0f, 1.0f};
+  cpu::SiluMul(g.data(), u.data(), 3);
+  EXPECT_FLOAT_EQ(g[0], 0.0f);
+  EXPECT_NEAR(g[1], 2.0 / (1 + std::exp(-1.0)), 1e-6);
+  EXPECT_NEAR(g[2], -2.0 / (1 + std::exp(2.0)), 1e-6);
+  std::vector<float> p = {1000.0f, 1000.0f, 999.0f};  // no overflow
+  cpu::Softmax(p.data(), 3);
+  EXPECT_NEAR(p[0], 1.0 / (2 + std::exp(-1.0)), 1e-6);
+  EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-6);
+}
+
+TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
+  const int64_t H = 4, G = 2, d = 8, bs = 4, layers = 1;
+  auto pool = KvBlockPool::Create(KvCacheShape{layers, G, d, bs}, 8);
+  ASSERT_TRUE(pool.ok());
+  // A sequence of 10 positions on blocks 5, 2, 7 (deliberately out of order).
+  const std::vector<int32_t> blocks = {5, 2, 7};
+  const int64_t n = 10;
+  const std::vector<float> keys = RandomVec(static_cast<size_t>(n * G * d), 11), vals = RandomVec(static_cast<size_t>(n * G * d), 12);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t g = 0; g < G; ++g)
+      for (int64_t i = 0; i < d; ++i) {
+        const int32_t b = blocks[static_cast<size_t>(j / bs)];
+        (*pool)->K(0, b)[(g * bs + j % bs) * d + i] = keys[static_cast<size_t>((j * G + g) * d + i)];
+        (*pool)->V(0, b)[(g * bs + j % bs) * d + i] = vals[static_cast<size_t>((j * G + g) * d + i)];
+      }
+  // Two query tokens at positions 3 and 9.
+  const std::vector<float> q = RandomVec(static_cast<size_t>(2 * H * d), 13);
+  std::vector<float> out(q.size());
+  const cpu::AttentionToken toks[2] = {{&blocks, 3}, {&blocks, 9}};
+  ThreadPool tp(2);
+  cpu::Attention(cpu::AttentionArgs{q.data(), out.data(), 2, H, G, d, 0.35f, 0, pool->get(), toks}, tp);
+  for (int t = 0; t < 2; ++t) {
+    const int64_t p = toks[t].position;
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t g = h / (H / G);
+      std::vector<double> sc(static_cast<size_t>(p + 1));
+      double mx = -1e300, z = 0;
+      for (int64_t j = 0; j <= p; ++j) {
+        double s = 0;
+        for (int64_t i = 0; i < d; ++i) s += q[static_cast<size_t>((t * H + h) * d + i)] * keys[static_cast<size_t>((j * G + g) * d + i)];
+        sc[static_cast<size_t>(j)] = s * 0.35;
+        mx = std::max(mx, sc[static_cast<size_t>(j)]);
+      }
+      for (double& s : sc) z += (s = std::exp(s - mx));
+      for (int64_t i = 0; i < d; ++i) {
+        double o = 0;
+        for (int64_t j = 0; j <= p; ++j) o += sc[static_cast<size_t>(j)] / z * vals[static_cast<size_t>((j * G + g) * d + i)];
+        EXPECT_NEAR(out[static_cast<size_t>((t * H + h) * d + i)], o, 1e-5) << "t=" << t << " h=" << h << " i=" << i;
+      }
+    }
+  }
+}
+
+TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {
+  for (int threads : {1, 2, 3}) {
+    ThreadPool pool(threads);
+    for (int64_t n : {0, 1, 5, 16, 17, 1000}) {
+      std::vector<int> hits(static_cast<size_t>(n), 0);
+      pool.For(n, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) ++hits[static_cast<size_t>(i)];
+      }, 4);
+      for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)], 1) << threads << " " << n << " " << i;
+    }
+  }
+}
+
+TEST(KvBlockPoolTest, AllocatesFreesAndRefusesWhenFull) {
+  auto pool = KvBlockPool::Create(KvCacheShape{2, 2, 8, 4}, 3);
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ((*pool)->free_blocks(), 3);
+  {
+    KvSequence a(pool->get());
+    ASSERT_TRUE(a.Reserve(5).ok());  // 2 blocks
+    EXPECT_EQ(a.blocks().size(), 2u);
+    EXPECT_EQ((*pool)->free_blocks(), 1);
+    KvSequence b(pool->get());
+    absl::Status s = b.Reserve(9);  // needs 3 blocks, 1 free
+    EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_EQ((*pool)->free_blocks(), 1);  // nothing taken on failure
+    ASSERT_TRUE(b.Reserve(4).ok());
+    EXPECT_EQ((*pool)->free_blocks(), 0);
+  }
+  EXPECT_EQ((*pool)->free_blocks(), 3);  // sequences give their blocks back when they end
+  EXPECT_EQ(KvBlockPool::Create(KvCacheShape{0, 2, 8, 4}, 3).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace switchyard

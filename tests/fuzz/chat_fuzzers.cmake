@@ -1,0 +1,1 @@
+# Fuzz targets for workers/engine/chat (issue #3).
