@@ -46,9 +46,11 @@ absl::Status ReadIdList(const JsonObject& o, absl::string_view key, std::vector<
   return absl::OkStatus();
 }
 
-absl::Status ReadRopeScaling(const JsonObject& root, RopeScaling* rs) {
-  if (!root.Has("rope_scaling")) return absl::OkStatus();
-  auto o = root.Object("rope_scaling");
+// `key` is "rope_scaling" (transformers 4) or "rope_parameters" (transformers 5, which also
+// moves rope_theta inside it and writes {"rope_type": "default"} for plain RoPE).
+absl::Status ReadRopeScaling(const JsonObject& root, absl::string_view key, RopeScaling* rs) {
+  if (!root.Has(key)) return absl::OkStatus();
+  auto o = root.Object(key);
   if (!o.ok()) return o.status();
   // transformers accepts "rope_type" and the older "type".
   auto type = o->Has("rope_type") ? o->String("rope_type") : o->StringOr("type", "default");
@@ -166,17 +168,26 @@ absl::StatusOr<ModelConfig> ParseModelConfig(absl::string_view json, absl::strin
   }
   auto eps = root.DoubleOr("rms_norm_eps", 1e-6);
   auto theta = root.DoubleOr("rope_theta", 10000.0);
+  // transformers 5 keeps theta and scaling in "rope_parameters"; missing it would silently
+  // give theta 10000 and garbage beyond a few tokens.
+  const bool v5_rope = root.Has("rope_parameters");
+  if (v5_rope) {
+    auto params = root.Object("rope_parameters");
+    if (!params.ok()) return params.status();
+    if (params->Has("rope_theta")) theta = params->Double("rope_theta");
+  }
   if (!eps.ok()) return eps.status();
   if (!theta.ok()) return theta.status();
   if (!(*eps > 0 && *eps < 1)) return absl::InvalidArgumentError(absl::StrCat(root.Where("rms_norm_eps"), ": must be in (0, 1)"));
   if (!(*theta > 1 && *theta < 1e12)) return absl::InvalidArgumentError(absl::StrCat(root.Where("rope_theta"), ": must be in (1, 1e12)"));
   c.rms_norm_eps = *eps;
   c.rope_theta = *theta;
-  if (auto s = ReadRopeScaling(root, &c.rope_scaling); !s.ok()) return s;
+  if (auto s = ReadRopeScaling(root, v5_rope ? "rope_parameters" : "rope_scaling", &c.rope_scaling); !s.ok()) return s;
   auto tie = root.BoolOr("tie_word_embeddings", false);
   if (!tie.ok()) return tie.status();
   c.tie_word_embeddings = *tie;
-  auto dtype = root.StringOr("torch_dtype", "bfloat16");
+  // transformers 5 renamed torch_dtype to dtype.
+  auto dtype = root.Has("torch_dtype") ? root.String("torch_dtype") : root.StringOr("dtype", "bfloat16");
   if (!dtype.ok()) return dtype.status();
   c.torch_dtype = std::string(*dtype);
   auto bias = root.BoolOr("attention_bias", false);

@@ -37,8 +37,8 @@ struct ModelConfig {
   int64_t num_key_value_heads = 0;
   int64_t head_dim = 0;
   double rms_norm_eps = 1e-6;
-  double rope_theta = 10000.0;
-  RopeScaling rope_scaling;
+  double rope_theta = 10000.0;    // top level, or inside rope_parameters
+  RopeScaling rope_scaling;       // rope_scaling, or transformers 5's rope_parameters
   int64_t max_position_embeddings = 0;
   bool tie_word_embeddings = false;
   std::string torch_dtype;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -108,7 +110,7 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, c
   for (size_t i = 0; i < model->files_.size(); ++i) {
     for (const SafetensorsEntry& e : model->files_[i].header().tensors) {
       if (!where.emplace(e.name, Located{i, &e}).second) {
-        return absl::InvalidArgumentError(absl::StrCat("tensor '", e.name, "' appears in both ",
+        return absl::InvalidArgumentError(absl::StrCat(dir, ": tensor '", e.name, "' appears in both ",
                                                        model->file_names_[where[e.name].file], " and ", names[i]));
       }
     }
@@ -128,8 +130,9 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, c
   for (const ExpectedTensor& want : ExpectedQwen3Tensors(c)) {
     auto it = where.find(want.name);
     if (it == where.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("missing tensor '", want.name, "': config.json of ", dir,
-                                                     " implies it, but ", files_desc, " do not contain it"));
+      return absl::InvalidArgumentError(absl::StrCat(dir, ": missing tensor '", want.name, "': config.json implies it, but ",
+                                                     names.size() == 1 ? "" : "none of ", files_desc,
+                                                     names.size() == 1 ? " does not hold it" : " holds it"));
     }
     const SafetensorsFile& f = model->files_[it->second.file];
     const SafetensorsEntry& e = *it->second.entry;
@@ -139,6 +142,15 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, c
     }
     auto view = f.View(e);
     if (!view.ok()) return view.status();
+    // The format does not promise alignment (the header length and a preceding odd-sized
+    // tensor can shift the data), while kernels read weights as float / uint16_t arrays.
+    // Such rare tensors are copied once into storage owned by the model.
+    if (reinterpret_cast<uintptr_t>(view->data) % DTypeSize(view->dtype) != 0) {
+      std::vector<uint64_t>& copy = model->realigned_.emplace_back((view->bytes() + 7) / 8);
+      std::memcpy(copy.data(), view->data, view->bytes());
+      view->data = copy.data();
+      model->realigned_names_.push_back(want.name);
+    }
     model->tensors_.emplace(want.name, std::move(*view));
     model->weight_bytes_ += e.end - e.begin;
     model->parameters_ += e.numel();

@@ -12,6 +12,8 @@
 #ifndef SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
 #define SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +46,9 @@ class LoadedModel {
   const TensorView& Tensor(absl::string_view name) const;
   const TensorView* Find(absl::string_view name) const;
   const std::vector<std::string>& ignored_tensors() const { return ignored_; }
+  // Tensors whose bytes in the file were not aligned to their element size, and which were
+  // therefore copied out of the map (empty for files written by safetensors or model_writer).
+  const std::vector<std::string>& realigned_tensors() const { return realigned_names_; }
   const std::vector<std::string>& weight_files() const { return file_names_; }
   uint64_t weight_bytes() const { return weight_bytes_; }
   int64_t parameter_count() const { return parameters_; }
@@ -65,6 +70,8 @@ class LoadedModel {
   std::vector<std::string> file_names_;
   absl::flat_hash_map<std::string, TensorView> tensors_;
   std::vector<std::string> ignored_;
+  std::deque<std::vector<uint64_t>> realigned_;  // owned copies; a deque never moves them
+  std::vector<std::string> realigned_names_;
   uint64_t weight_bytes_ = 0;
   int64_t parameters_ = 0;
 };

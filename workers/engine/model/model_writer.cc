@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -96,6 +99,63 @@ struct PlannedTensor {
   Init init;
   int64_t numel;
 };
+
+// A JSON number as JavaScript's Number.prototype.toString spells it (1e-6 is "0.000001",
+// 1e6 is "1000000"), so our config files are byte-for-byte those of the oracle's fixtures.
+std::string JsNumber(double v) {
+  if (v == 0) return "0";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  if (ec != std::errc()) return "0";
+  const std::string sci(buf, end);  // "-1.2345e-06": shortest digits that round-trip
+  const size_t e_pos = sci.find('e');
+  std::string digits;
+  for (size_t i = 0; i < e_pos; ++i) {
+    if (std::isdigit(static_cast<unsigned char>(sci[i]))) digits.push_back(sci[i]);
+  }
+  const int n = std::atoi(sci.c_str() + e_pos + 1) + 1;  // value = 0.digits * 10^n
+  const int k = static_cast<int>(digits.size());
+  const std::string sign = v < 0 ? "-" : "";
+  if (k <= n && n <= 21) return sign + digits + std::string(static_cast<size_t>(n - k), '0');
+  if (0 < n && n <= 21) return sign + digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
+  if (-6 < n && n <= 0) return sign + "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+  const std::string mant = k == 1 ? digits : digits.substr(0, 1) + "." + digits.substr(1);
+  return absl::StrCat(sign, mant, "e", n - 1 >= 0 ? "+" : "-", std::abs(n - 1));
+}
+
+// JSON.stringify(value, null, 2) with keys sorted, as the oracle and save_pretrained write
+// config files (nlohmann's objects are sorted maps; only number spelling differs).
+void PrettyJson(const json& v, int depth, std::string* out) {
+  const std::string pad(static_cast<size_t>(2 * (depth + 1)), ' ');
+  const std::string close(static_cast<size_t>(2 * depth), ' ');
+  if (v.is_object() || v.is_array()) {
+    if (v.empty()) {
+      out->append(v.is_object() ? "{}" : "[]");
+      return;
+    }
+    out->append(v.is_object() ? "{\n" : "[\n");
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!first) out->append(",\n");
+      first = false;
+      out->append(pad);
+      if (v.is_object()) absl::StrAppend(out, json(it.key()).dump(), ": ");
+      PrettyJson(*it, depth + 1, out);
+    }
+    absl::StrAppend(out, "\n", close, v.is_object() ? "}" : "]");
+  } else if (v.is_number_float()) {
+    out->append(JsNumber(v.get<double>()));
+  } else {
+    out->append(v.dump());
+  }
+}
+
+std::string PrettyJson(const json& v) {
+  std::string out;
+  PrettyJson(v, 0, &out);
+  out.push_back('\n');
+  return out;
+}
 
 json ConfigJson(const ModelShape& s, DType dtype) {
   json c;
@@ -283,20 +343,23 @@ absl::Status WriteRandomModel(const ModelWriteOptions& o) {
   if (auto s = CheckShape(o.shape); !s.ok()) return s;
   if (o.shards < 1 || o.shards > 999) return absl::InvalidArgumentError("shards must be in [1, 999]");
   if (o.dtype == DType::kF16) return absl::InvalidArgumentError("dtype must be f32 or bf16");
+  std::error_code ec;
   for (const char* f : {"tokenizer.json", "tokenizer_config.json"}) {
-    if (!fs::exists(fs::path(o.tokenizer_dir) / f)) {
+    if (!fs::exists(fs::path(o.tokenizer_dir) / f, ec)) {
       return absl::NotFoundError(absl::StrCat(o.tokenizer_dir, "/", f, " does not exist: pass --tokenizer DIR holding "
                                               "Qwen3's tokenizer files, or run scripts/setup.sh"));
     }
   }
-  std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) return absl::InternalError(absl::StrCat(o.out_dir, ": cannot create: ", ec.message()));
   // Stale weight files from an earlier model in the same place would confuse the loader.
-  for (const auto& entry : fs::directory_iterator(o.out_dir, ec)) {
-    const std::string n = entry.path().filename().string();
-    if (n.rfind("model", 0) == 0 && (n.find(".safetensors") != std::string::npos)) fs::remove(entry.path(), ec);
+  std::vector<fs::path> stale;
+  for (fs::directory_iterator it(o.out_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string n = it->path().filename().string();
+    if (n.rfind("model", 0) == 0 && n.find(".safetensors") != std::string::npos) stale.push_back(it->path());
   }
+  if (ec) return absl::InternalError(absl::StrCat(o.out_dir, ": cannot list: ", ec.message()));
+  for (const fs::path& p : stale) fs::remove(p, ec);
 
   const json config = ConfigJson(o.shape, o.dtype);
   auto parsed = ParseModelConfig(config.dump(), "config.json");
@@ -335,18 +398,18 @@ absl::Status WriteRandomModel(const ModelWriteOptions& o) {
   if (o.progress) o.progress(ProgressEvent{"writing weights", writer.total_bytes, writer.total_bytes, "B", true});
   if (o.shards > 1) {
     json index = {{"metadata", {{"total_size", writer.total_bytes}}}, {"weight_map", weight_map}};
-    if (auto s = WriteSmallFile(o.out_dir + "/model.safetensors.index.json", index.dump(2) + "\n"); !s.ok()) return s;
+    if (auto s = WriteSmallFile(o.out_dir + "/model.safetensors.index.json", PrettyJson(index)); !s.ok()) return s;
   } else {
     fs::remove(o.out_dir + "/model.safetensors.index.json", ec);
   }
-  if (auto s = WriteSmallFile(o.out_dir + "/config.json", config.dump(2) + "\n"); !s.ok()) return s;
+  if (auto s = WriteSmallFile(o.out_dir + "/config.json", PrettyJson(config)); !s.ok()) return s;
   const json generation = {{"bos_token_id", 151643}, {"do_sample", true}, {"eos_token_id", {151645, 151643}},
                            {"pad_token_id", 151643}, {"temperature", 0.6}, {"top_k", 20}, {"top_p", 0.95},
                            {"transformers_version", "4.51.0"}};
-  if (auto s = WriteSmallFile(o.out_dir + "/generation_config.json", generation.dump(2) + "\n"); !s.ok()) return s;
+  if (auto s = WriteSmallFile(o.out_dir + "/generation_config.json", PrettyJson(generation)); !s.ok()) return s;
   for (const char* f : {"tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt"}) {
     const fs::path from = fs::path(o.tokenizer_dir) / f;
-    if (!fs::exists(from)) continue;
+    if (!fs::exists(from, ec)) continue;
     const fs::path to = fs::path(o.out_dir) / f;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
     if (ec) return absl::InternalError(absl::StrCat("cannot copy ", from.string(), ": ", ec.message()));

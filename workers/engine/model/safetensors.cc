@@ -108,7 +108,13 @@ absl::StatusOr<SafetensorsHeader> ParseSafetensorsHeader(absl::string_view heade
     if (!numel) {
       return absl::InvalidArgumentError(absl::StrCat(file, ": tensor '", name, "' shape ", ShapeString(e.shape), " is too large"));
     }
-    const uint64_t want = static_cast<uint64_t>(*numel) * ElementSize(e.dtype_name);
+    // numel < 2^62 and sizes <= 8 could still wrap uint64; a wrapped size could match a small
+    // [begin, end) and pass off a huge shape as a few bytes.
+    const uint64_t esize = ElementSize(e.dtype_name);
+    if (static_cast<uint64_t>(*numel) > std::numeric_limits<uint64_t>::max() / esize) {
+      return absl::InvalidArgumentError(absl::StrCat(file, ": tensor '", name, "' shape ", ShapeString(e.shape), " is too large"));
+    }
+    const uint64_t want = static_cast<uint64_t>(*numel) * esize;
     if (e.end - e.begin != want) {
       return absl::InvalidArgumentError(absl::StrCat(
           file, ": tensor '", name, "' occupies ", e.end - e.begin, " bytes but ", e.dtype_name, " ",
@@ -172,8 +178,8 @@ absl::StatusOr<SafetensorsFile> SafetensorsFile::Open(const std::string& path) {
 
 absl::StatusOr<TensorView> SafetensorsFile::View(const SafetensorsEntry& e) const {
   if (!e.dtype) {
-    return absl::InvalidArgumentError(absl::StrCat(path(), ": tensor '", e.name, "' has dtype ", e.dtype_name,
-                                                   "; weights must be BF16, F16 or F32"));
+    return absl::InvalidArgumentError(absl::StrCat(path(), ": tensor '", e.name, "' has unsupported dtype '", e.dtype_name,
+                                                   "' (weights must be BF16, F16 or F32)"));
   }
   return TensorView{DataOf(e), *e.dtype, e.shape};
 }

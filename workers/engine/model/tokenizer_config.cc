@@ -1,5 +1,6 @@
 #include "workers/engine/model/tokenizer_config.h"
 
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,7 @@ absl::StatusOr<TokenizerConfig> ParseTokenizerConfig(absl::string_view json, abs
           return absl::InvalidArgumentError(absl::StrCat(o.Where("chat_template"), ": list entries need \"name\" and \"template\""));
         }
         if (name == "default") c.chat_template = std::string(tmpl);
+        c.named_chat_templates[std::string(name)] = std::string(tmpl);
       }
     } else {
       return o.TypeError("chat_template", "a string or a list of {name, template}", *e);
@@ -92,9 +94,22 @@ absl::StatusOr<TokenizerConfig> ParseTokenizerConfig(absl::string_view json, abs
 absl::StatusOr<TokenizerConfig> LoadTokenizerConfig(const std::string& dir) {
   const std::string path = dir + "/tokenizer_config.json";
   auto text = ReadFileToString(path);
-  if (absl::IsNotFound(text.status())) return TokenizerConfig{};
-  if (!text.ok()) return text.status();
-  return ParseTokenizerConfig(*text, path);
+  TokenizerConfig c;
+  if (!absl::IsNotFound(text.status())) {
+    if (!text.ok()) return text.status();
+    auto parsed = ParseTokenizerConfig(*text, path);
+    if (!parsed.ok()) return parsed.status();
+    c = std::move(*parsed);
+  }
+  if (c.chat_template.empty() && c.named_chat_templates.empty()) {
+    auto jinja = ReadFileToString(dir + "/chat_template.jinja");
+    if (jinja.ok()) {
+      c.chat_template = std::move(*jinja);
+    } else if (!absl::IsNotFound(jinja.status())) {
+      return jinja.status();
+    }
+  }
+  return c;
 }
 
 }  // namespace switchyard

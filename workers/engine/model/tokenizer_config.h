@@ -15,7 +15,10 @@
 namespace switchyard {
 
 struct TokenizerConfig {
-  std::string chat_template;  // Jinja source; empty when the file has none
+  std::string chat_template;  // Jinja source; empty when the model has none
+  // Every template of a chat_template given as a list of {name, template} ("default",
+  // "tool_use", ...); empty when chat_template is a plain string.
+  std::map<std::string, std::string> named_chat_templates;
   std::optional<std::string> bos_token, eos_token, pad_token, unk_token;
   bool add_bos_token = false;
   std::optional<int64_t> model_max_length;
@@ -29,7 +32,8 @@ struct TokenizerConfig {
 // InvalidArgument naming `file` and the key for wrong types. A chat_template given as a list
 // of {name, template} uses the one named "default".
 absl::StatusOr<TokenizerConfig> ParseTokenizerConfig(absl::string_view json, absl::string_view file);
-// <dir>/tokenizer_config.json, or an empty config when the file does not exist.
+// <dir>/tokenizer_config.json, or an empty config when the file does not exist. When the JSON
+// has no chat_template, <dir>/chat_template.jinja is used (newer transformers save it there).
 absl::StatusOr<TokenizerConfig> LoadTokenizerConfig(const std::string& dir);
 
 }  // namespace switchyard

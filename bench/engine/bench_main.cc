@@ -1,0 +1,113 @@
+// switchyard-bench: prefill and decode speed of the CPU engine on one sequence, as llama-bench
+// measures pp/tg: a prompt of --prompt-tokens ids evaluated in one pass, then --gen-tokens
+// tokens decoded one at a time with greedy sampling. Prints one JSON line with the medians
+// over --reps repetitions (after one warm-up) and the process's peak RSS.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "workers/engine/backend/cpu/cpu_features.h"
+#include "workers/engine/cli/args.h"
+#include "workers/engine/model/model_loader.h"
+#include "workers/engine/runtime/qwen3_runner.h"
+
+namespace switchyard::cli {
+namespace {
+
+constexpr char kTool[] = "switchyard-bench";
+constexpr char kUsage[] =
+    "usage: switchyard-bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads 2] [--reps 3]\n"
+    "Prints {\"prefill_tok_s\", \"decode_tok_s\", \"peak_rss_mib\", ...} as one JSON line.\n";
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int Run(int argc, char** argv) {
+  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps"}, {"help"});
+  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
+  auto dir = args.Required("model");
+  auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
+  auto tg = args.IntOr("gen-tokens", 128, 1, 1 << 20);
+  auto threads = args.IntOr("threads", 2, 1, 1024);
+  auto reps = args.IntOr("reps", 3, 1, 100);
+  for (const absl::Status& s : {dir.status(), pp.status(), tg.status(), threads.status(), reps.status()}) {
+    if (!s.ok()) return UsageError(kTool, s, kUsage);
+  }
+  auto model = LoadModel(*dir, LoadOptions{.progress = nullptr, .prefault = true});
+  if (!model.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(model.status().message()).c_str());
+    return 1;
+  }
+  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads)});
+  if (!runner.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(runner.status().message()).c_str());
+    return 1;
+  }
+  Qwen3Runner& r = **runner;
+  const int64_t total = *pp + *tg;
+  if (total > r.max_context()) {
+    std::fprintf(stderr, "%s: %lld tokens exceed the model's context of %lld\n", kTool, static_cast<long long>(total),
+                 static_cast<long long>(r.max_context()));
+    return 1;
+  }
+  auto pool = KvBlockPool::Create(r.kv_shape(16), (total + 15) / 16);
+  if (!pool.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(pool.status().message()).c_str());
+    return 1;
+  }
+  std::mt19937 rng(1234);
+  std::uniform_int_distribution<int32_t> id(1000, 100000);
+  std::vector<int32_t> prompt(static_cast<size_t>(*pp));
+  for (int32_t& t : prompt) t = id(rng);
+  std::vector<float> logits(static_cast<size_t>(r.vocab_size()));
+  std::vector<double> prefill, decode;
+  using Clock = std::chrono::steady_clock;
+  for (int64_t rep = 0; rep <= *reps; ++rep) {  // rep 0 is the warm-up
+    KvSequence seq(pool->get());
+    const auto t0 = Clock::now();
+    SequenceChunk chunk{&seq, prompt, false};
+    if (absl::Status s = r.Forward({&chunk, 1}, logits.data()); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
+      return 1;
+    }
+    const auto t1 = Clock::now();
+    for (int64_t i = 0; i < *tg; ++i) {
+      const int32_t next = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+      SequenceChunk one{&seq, {&next, 1}, false};
+      if (absl::Status s = r.Forward({&one, 1}, logits.data()); !s.ok()) {
+        std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
+        return 1;
+      }
+    }
+    const auto t2 = Clock::now();
+    if (rep == 0) continue;
+    prefill.push_back(static_cast<double>(*pp) / std::chrono::duration<double>(t1 - t0).count());
+    decode.push_back(static_cast<double>(*tg) / std::chrono::duration<double>(t2 - t1).count());
+  }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf(
+      "{\"engine\": \"switchyard\", \"model\": \"%s\", \"params\": %lld, \"weight_bytes\": %llu, \"threads\": %lld, "
+      "\"simd\": \"%s\", \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
+      "\"decode_tok_s\": %.2f, \"prefill_all\": [",
+      dir->c_str(), static_cast<long long>((*model)->parameter_count()),
+      static_cast<unsigned long long>((*model)->weight_bytes()), static_cast<long long>(*threads),
+      HostCpuFeatures().Describe().c_str(), static_cast<long long>(*pp), static_cast<long long>(*tg),
+      static_cast<long long>(*reps), Median(prefill), Median(decode));
+  for (size_t i = 0; i < prefill.size(); ++i) std::printf("%s%.2f", i ? ", " : "", prefill[i]);
+  std::printf("], \"decode_all\": [");
+  for (size_t i = 0; i < decode.size(); ++i) std::printf("%s%.2f", i ? ", " : "", decode[i]);
+  std::printf("], \"peak_rss_mib\": %.0f}\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  return 0;
+}
+
+}  // namespace
+}  // namespace switchyard::cli
+
+int main(int argc, char** argv) { return switchyard::cli::Run(argc, argv); }
