@@ -91,65 +91,96 @@ int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
   return rows;
 }
 
-void Qwen3Runner::RowsParallel(int64_t rows, const std::function<void(int64_t, int64_t)>& fn) {
-  pool_.For(rows, fn);
+namespace {
+
+// Rows [b, e) of a matmul for the calling thread of a parallel region.
+void LinearRows(const float* x, int64_t T, int64_t K, const TensorView& w, float* y, SimdLevel simd, int ith, int nth) {
+  const auto [b, e] = ThreadPool::Range(w.shape[0], ith, nth, 16);
+  if (b < e) MatmulRows(MatmulArgs{x, T, K, w.data, w.dtype, w.shape[0], y}, b, e, simd);
 }
 
-void Qwen3Runner::Linear(const float* x, int64_t T, int64_t K, const TensorView& w, float* y) {
-  Matmul(MatmulArgs{x, T, K, w.data, w.dtype, w.shape[0], y}, pool_, simd_);
-}
+}  // namespace
 
-void Qwen3Runner::Mlp(const Layer& L, int64_t T) {
+void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t h = config_.hidden_size, f = config_.intermediate_size;
-  Linear(xn_.data(), T, h, L.gate, gate_.data());
-  Linear(xn_.data(), T, h, L.up, up_.data());
-  RowsParallel(T, [&](int64_t b, int64_t e) { cpu::SiluMul(gate_.data() + b * f, up_.data() + b * f, (e - b) * f); });
-  Linear(gate_.data(), T, f, L.down, tmp_.data());
+  // Each thread computes the same rows of gate and up, so it can apply SwiGLU to its own rows
+  // without waiting for the others.
+  const auto [b, e] = ThreadPool::Range(f, ith, nth, 16);
+  if (b < e) {
+    MatmulRows(MatmulArgs{xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data()}, b, e, simd_);
+    MatmulRows(MatmulArgs{xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data()}, b, e, simd_);
+    for (int64_t t = 0; t < T; ++t) cpu::SiluMul(gate_.data() + t * f + b, up_.data() + t * f + b, e - b);
+  }
+  pool_.Barrier();
+  LinearRows(gate_.data(), T, f, L.down, tmp_.data(), simd_, ith, nth);
 }
 
-void Qwen3Runner::Moe(const Layer& L, int64_t T) {
+void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t h = config_.hidden_size, E = config_.num_experts, k = config_.num_experts_per_tok;
   const int64_t f = config_.moe_intermediate_size;
-  // Router: softmax over experts in f32, top-k, optional renormalization.
-  Grow(router_, T * E);
-  Matmul(MatmulArgs{xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()}, pool_, simd_);
-  std::vector<std::vector<std::pair<int64_t, float>>> routed(static_cast<size_t>(E));  // expert -> (token, weight)
-  std::vector<int64_t> order(static_cast<size_t>(E));
-  for (int64_t t = 0; t < T; ++t) {
-    float* p = router_.data() + t * E;
-    cpu::Softmax(p, E);
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int64_t a, int64_t b) {
-      return p[a] != p[b] ? p[a] > p[b] : a < b;
-    });
-    float sum = 0.0f;
-    for (int64_t j = 0; j < k; ++j) sum += p[order[static_cast<size_t>(j)]];
-    for (int64_t j = 0; j < k; ++j) {
-      const int64_t e = order[static_cast<size_t>(j)];
-      routed[static_cast<size_t>(e)].emplace_back(t, config_.norm_topk_prob ? p[e] / sum : p[e]);
-    }
+  {
+    const auto [b, e] = ThreadPool::Range(E, ith, nth);
+    if (b < e) MatmulRows(MatmulArgs{xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()}, b, e, simd_);
   }
-  std::fill(tmp_.begin(), tmp_.begin() + T * h, 0.0f);
+  pool_.Barrier();
+  if (ith == 0) {
+    // Router: softmax over experts in f32, top-k, optional renormalization. Cheap: one thread.
+    for (auto& list : routed_) list.clear();
+    std::vector<int64_t> order(static_cast<size_t>(E));
+    for (int64_t t = 0; t < T; ++t) {
+      float* p = router_.data() + t * E;
+      cpu::Softmax(p, E);
+      std::iota(order.begin(), order.end(), 0);
+      std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                        [&](int64_t a, int64_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; });
+      float sum = 0.0f;
+      for (int64_t j = 0; j < k; ++j) sum += p[order[static_cast<size_t>(j)]];
+      for (int64_t j = 0; j < k; ++j) {
+        const int64_t e = order[static_cast<size_t>(j)];
+        routed_[static_cast<size_t>(e)].emplace_back(t, config_.norm_topk_prob ? p[e] / sum : p[e]);
+      }
+    }
+    int64_t most = 0;
+    for (const auto& list : routed_) most = std::max<int64_t>(most, static_cast<int64_t>(list.size()));
+    Grow(expert_in_, most * h);
+    Grow(expert_gate_, most * f);
+    Grow(expert_up_, most * f);
+    Grow(expert_out_, most * h);
+    std::fill(tmp_.begin(), tmp_.begin() + T * h, 0.0f);
+  }
+  pool_.Barrier();
   for (int64_t e = 0; e < E; ++e) {
-    const auto& list = routed[static_cast<size_t>(e)];
+    const auto& list = routed_[static_cast<size_t>(e)];
     if (list.empty()) continue;
     const int64_t n = static_cast<int64_t>(list.size());
-    Grow(expert_in_, n * h);
-    Grow(expert_gate_, n * f);
-    Grow(expert_up_, n * f);
-    Grow(expert_out_, n * h);
-    for (int64_t i = 0; i < n; ++i) {
-      std::memcpy(expert_in_.data() + i * h, xn_.data() + list[static_cast<size_t>(i)].first * h, static_cast<size_t>(h) * 4);
+    {
+      const auto [b, end] = ThreadPool::Range(n, ith, nth);
+      for (int64_t i = b; i < end; ++i) {
+        std::memcpy(expert_in_.data() + i * h, xn_.data() + list[static_cast<size_t>(i)].first * h, static_cast<size_t>(h) * 4);
+      }
     }
+    pool_.Barrier();
     const Layer::Expert& ex = L.experts[static_cast<size_t>(e)];
-    Linear(expert_in_.data(), n, h, ex.gate, expert_gate_.data());
-    Linear(expert_in_.data(), n, h, ex.up, expert_up_.data());
-    cpu::SiluMul(expert_gate_.data(), expert_up_.data(), n * f);
-    Linear(expert_gate_.data(), n, f, ex.down, expert_out_.data());
-    for (int64_t i = 0; i < n; ++i) {
-      const auto [t, w] = list[static_cast<size_t>(i)];
-      cpu::AxpyInPlace(tmp_.data() + t * h, w, expert_out_.data() + i * h, h);
+    {
+      const auto [b, end] = ThreadPool::Range(f, ith, nth, 16);
+      if (b < end) {
+        MatmulRows(MatmulArgs{expert_in_.data(), n, h, ex.gate.data, ex.gate.dtype, f, expert_gate_.data()}, b, end, simd_);
+        MatmulRows(MatmulArgs{expert_in_.data(), n, h, ex.up.data, ex.up.dtype, f, expert_up_.data()}, b, end, simd_);
+        for (int64_t t = 0; t < n; ++t) cpu::SiluMul(expert_gate_.data() + t * f + b, expert_up_.data() + t * f + b, end - b);
+      }
     }
+    pool_.Barrier();
+    LinearRows(expert_gate_.data(), n, f, ex.down, expert_out_.data(), simd_, ith, nth);
+    pool_.Barrier();
+    {
+      // Weighted sum into the layer output, threads splitting the hidden dimension.
+      const auto [b, end] = ThreadPool::Range(h, ith, nth, 16);
+      for (int64_t i = 0; i < n && b < end; ++i) {
+        const auto [t, w] = list[static_cast<size_t>(i)];
+        cpu::AxpyInPlace(tmp_.data() + t * h + b, w, expert_out_.data() + i * h + b, end - b);
+      }
+    }
+    pool_.Barrier();
   }
 }
 
@@ -188,9 +219,19 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
   Grow(up_, T * std::max<int64_t>(c.intermediate_size, 1));
   Grow(cos_, T * d / 2);
   Grow(sin_, T * d / 2);
+  if (c.architecture == Architecture::kQwen3Moe) {
+    Grow(router_, T * c.num_experts);
+    routed_.resize(static_cast<size_t>(c.num_experts));
+  }
+  // Per-token bookkeeping, in members reused from call to call (no allocation per token once
+  // the largest batch has been seen).
   positions_.resize(static_cast<size_t>(T));
-  std::vector<cpu::AttentionToken> att(static_cast<size_t>(T));
-  std::vector<std::pair<KvSequence*, int64_t>> slot(static_cast<size_t>(T));  // token -> (sequence, position)
+  std::vector<cpu::AttentionToken>& att = att_;
+  std::vector<std::pair<KvSequence*, int64_t>>& slot = slot_;  // token -> (sequence, position)
+  std::vector<int32_t>& ids = ids_;
+  att.resize(static_cast<size_t>(T));
+  slot.resize(static_cast<size_t>(T));
+  ids.resize(static_cast<size_t>(T));
   {
     int64_t t = 0;
     for (const SequenceChunk& ch : chunks) {
@@ -199,30 +240,56 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
         positions_[static_cast<size_t>(t)] = pos;
         att[static_cast<size_t>(t)] = cpu::AttentionToken{&ch.kv->blocks(), pos};
         slot[static_cast<size_t>(t)] = {ch.kv, pos};
-        const int64_t row_bytes = h * static_cast<int64_t>(DTypeSize(embedding_.dtype));
-        cpu::ToF32(static_cast<const uint8_t*>(embedding_.data) + ch.tokens[i] * row_bytes, embedding_.dtype,
-                   x_.data() + t * h, h);
+        ids[static_cast<size_t>(t)] = ch.tokens[i];
       }
     }
   }
+  // Rows whose logits are wanted: the last token of each chunk, or all of them.
+  std::vector<int64_t>& head_rows = head_rows_;
+  head_rows.clear();
+  {
+    int64_t t = 0;
+    for (const SequenceChunk& ch : chunks) {
+      const int64_t n = static_cast<int64_t>(ch.tokens.size());
+      for (int64_t i = ch.all_logits ? t : t + n - 1; i < t + n; ++i) head_rows.push_back(i);
+      t += n;
+    }
+  }
+  const int64_t rows = static_cast<int64_t>(head_rows.size());
+  Grow(head_in_, rows * h);
   rope_.Fill(positions_.data(), T, cos_.data(), sin_.data());
   const float eps = static_cast<float>(c.rms_norm_eps);
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   KvBlockPool* pool = chunks.front().kv->pool();
   const int64_t bs = pool->shape().block_size;
+  const int64_t row_bytes = h * static_cast<int64_t>(DTypeSize(embedding_.dtype));
+  scores_.resize(static_cast<size_t>(pool_.size()));
 
-  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
-    const Layer& L = layers_[static_cast<size_t>(l)];
-    RowsParallel(T, [&](int64_t b, int64_t e) { cpu::RmsNorm(x_.data() + b * h, L.input_norm.data(), xn_.data() + b * h, e - b, h, eps); });
-    Linear(xn_.data(), T, h, L.wq, q_.data());
-    Linear(xn_.data(), T, h, L.wk, k_.data());
-    Linear(xn_.data(), T, h, L.wv, v_.data());
-    RowsParallel(T, [&](int64_t b, int64_t e) {
-      cpu::RmsNorm(q_.data() + b * H * d, L.q_norm.data(), q_.data() + b * H * d, (e - b) * H, d, eps);
-      cpu::RmsNorm(k_.data() + b * G * d, L.k_norm.data(), k_.data() + b * G * d, (e - b) * G, d, eps);
-      cpu::Rope(q_.data() + b * H * d, e - b, H, d, cos_.data() + b * d / 2, sin_.data() + b * d / 2);
-      cpu::Rope(k_.data() + b * G * d, e - b, G, d, cos_.data() + b * d / 2, sin_.data() + b * d / 2);
-      for (int64_t t = b; t < e; ++t) {  // this batch's keys and values into the cache
+  // The whole forward pass is one parallel region: threads split each op (matmul rows, tokens,
+  // attention heads) and meet at a barrier before the next op needs the result.
+  pool_.Run([&](int ith, int nth) {
+    auto tokens = ThreadPool::Range(T, ith, nth);
+    const int64_t tb = tokens.first, te = tokens.second;
+    for (int64_t t = tb; t < te; ++t) {
+      cpu::ToF32(static_cast<const uint8_t*>(embedding_.data) + ids[static_cast<size_t>(t)] * row_bytes, embedding_.dtype,
+                 x_.data() + t * h, h);
+    }
+    std::vector<float>& scores = scores_[static_cast<size_t>(ith)];
+    for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+      const Layer& L = layers_[static_cast<size_t>(l)];
+      if (tb < te) cpu::RmsNorm(x_.data() + tb * h, L.input_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
+      pool_.Barrier();
+      LinearRows(xn_.data(), T, h, L.wq, q_.data(), simd_, ith, nth);
+      LinearRows(xn_.data(), T, h, L.wk, k_.data(), simd_, ith, nth);
+      LinearRows(xn_.data(), T, h, L.wv, v_.data(), simd_, ith, nth);
+      pool_.Barrier();
+      if (tb < te) {
+        cpu::RmsNorm(q_.data() + tb * H * d, L.q_norm.data(), q_.data() + tb * H * d, (te - tb) * H, d, eps);
+        cpu::RmsNorm(k_.data() + tb * G * d, L.k_norm.data(), k_.data() + tb * G * d, (te - tb) * G, d, eps);
+        cpu::Rope(q_.data() + tb * H * d, te - tb, H, d, cos_.data() + tb * d / 2, sin_.data() + tb * d / 2);
+        cpu::Rope(k_.data() + tb * G * d, te - tb, G, d, cos_.data() + tb * d / 2, sin_.data() + tb * d / 2);
+      }
+      for (int64_t t = tb; t < te; ++t) {  // this batch's keys and values into the cache
         const auto [kv, pos] = slot[static_cast<size_t>(t)];
         const int32_t block = kv->blocks()[static_cast<size_t>(pos / bs)];
         for (int64_t g = 0; g < G; ++g) {
@@ -230,36 +297,36 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
           std::memcpy(pool->V(l, block) + (g * bs + pos % bs) * d, v_.data() + (t * G + g) * d, static_cast<size_t>(d) * 4);
         }
       }
-    });
-    cpu::Attention(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, pool_);
-    Linear(attn_.data(), T, H * d, L.wo, tmp_.data());
-    RowsParallel(T, [&](int64_t b, int64_t e) {
-      cpu::AddInPlace(x_.data() + b * h, tmp_.data() + b * h, (e - b) * h);
-      cpu::RmsNorm(x_.data() + b * h, L.post_norm.data(), xn_.data() + b * h, e - b, h, eps);
-    });
-    if (L.moe) {
-      Moe(L, T);
-    } else {
-      Mlp(L, T);
-    }
-    RowsParallel(T, [&](int64_t b, int64_t e) { cpu::AddInPlace(x_.data() + b * h, tmp_.data() + b * h, (e - b) * h); });
-  }
-
-  // Final norm on the rows whose logits are wanted, then the head.
-  const int64_t rows = LogitRows(chunks);
-  Grow(head_in_, rows * h);
-  {
-    int64_t t = 0, r = 0;
-    for (const SequenceChunk& ch : chunks) {
-      const int64_t n = static_cast<int64_t>(ch.tokens.size());
-      const int64_t first = ch.all_logits ? t : t + n - 1;
-      for (int64_t i = first; i < t + n; ++i, ++r) {
-        cpu::RmsNorm(x_.data() + i * h, final_norm_.data(), head_in_.data() + r * h, 1, h, eps);
+      pool_.Barrier();
+      {
+        const auto [b, e] = ThreadPool::Range(T * H, ith, nth);
+        cpu::AttentionItems(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, b, e, &scores);
       }
-      t += n;
+      pool_.Barrier();
+      LinearRows(attn_.data(), T, H * d, L.wo, tmp_.data(), simd_, ith, nth);
+      pool_.Barrier();
+      if (tb < te) {
+        cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
+        cpu::RmsNorm(x_.data() + tb * h, L.post_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
+      }
+      pool_.Barrier();
+      if (L.moe) {
+        Moe(L, T, ith, nth);
+      } else {
+        Mlp(L, T, ith, nth);
+      }
+      pool_.Barrier();
+      if (tb < te) cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
+      pool_.Barrier();
     }
-  }
-  Linear(head_in_.data(), rows, h, lm_head_, logits);
+    // Final norm on the rows whose logits are wanted, then the head.
+    const auto [rb, re] = ThreadPool::Range(rows, ith, nth);
+    for (int64_t r = rb; r < re; ++r) {
+      cpu::RmsNorm(x_.data() + head_rows[static_cast<size_t>(r)] * h, final_norm_.data(), head_in_.data() + r * h, 1, h, eps);
+    }
+    pool_.Barrier();
+    LinearRows(head_in_.data(), rows, h, lm_head_, logits, simd_, ith, nth);
+  });
   for (const SequenceChunk& ch : chunks) ch.kv->set_length(ch.kv->length() + static_cast<int64_t>(ch.tokens.size()));
   return absl::OkStatus();
 }

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "workers/engine/backend/cpu/attention.h"
 #include "workers/engine/backend/cpu/cpu_features.h"
 #include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/kv/kv_block_pool.h"
@@ -60,10 +61,9 @@ class Qwen3Runner {
   ~Qwen3Runner();
 
  private:
-  void Mlp(const Layer& layer, int64_t T);
-  void Moe(const Layer& layer, int64_t T);
-  void Linear(const float* x, int64_t T, int64_t K, const TensorView& w, float* y);
-  void RowsParallel(int64_t rows, const std::function<void(int64_t, int64_t)>& fn);
+  // Parts of Forward's parallel region, called by every thread (ith of nth).
+  void Mlp(const Layer& layer, int64_t T, int ith, int nth);
+  void Moe(const Layer& layer, int64_t T, int ith, int nth);
 
   const LoadedModel& model_;
   ModelConfig config_;
@@ -77,6 +77,12 @@ class Qwen3Runner {
   std::vector<float> x_, xn_, q_, k_, v_, attn_, tmp_, gate_, up_, cos_, sin_, head_in_;
   std::vector<float> router_, expert_in_, expert_gate_, expert_up_, expert_out_;
   std::vector<int64_t> positions_;
+  std::vector<std::vector<std::pair<int64_t, float>>> routed_;  // MoE: expert -> (token, weight)
+  std::vector<cpu::AttentionToken> att_;
+  std::vector<std::pair<KvSequence*, int64_t>> slot_;
+  std::vector<int32_t> ids_;
+  std::vector<int64_t> head_rows_;
+  std::vector<std::vector<float>> scores_;  // attention scratch per thread
 };
 
 }  // namespace switchyard

@@ -33,6 +33,9 @@ struct AttentionArgs {
 };
 
 void Attention(const AttentionArgs& a, ThreadPool& pool);
+// The (token, head) items [begin, end) of the T * heads, for a thread inside a parallel region.
+// `scores` is the thread's scratch.
+void AttentionItems(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores);
 
 }  // namespace switchyard::cpu
 

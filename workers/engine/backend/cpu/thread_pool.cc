@@ -15,6 +15,19 @@ inline void CpuRelax() {
 #endif
 }
 
+// Spins, then yields the core: when threads outnumber free cores (other processes, or more
+// threads than cores), a pure spin would wait a whole time slice for a descheduled peer.
+template <class Done>
+void SpinWait(Done done) {
+  for (int i = 0; !done(); ++i) {
+    if (i < 4000) {
+      CpuRelax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
@@ -64,18 +77,32 @@ void ThreadPool::Run(const std::function<void(int, int)>& fn) {
   }
   start_cv_.notify_all();
   fn(0, n_);
-  while (pending_.load(std::memory_order_acquire) != 0) CpuRelax();
+  SpinWait([&] { return pending_.load(std::memory_order_acquire) == 0; });
+}
+
+std::pair<int64_t, int64_t> ThreadPool::Range(int64_t n, int ith, int nth, int64_t grain) {
+  const int64_t chunks = (n + grain - 1) / grain;
+  const int64_t per = (chunks + nth - 1) / nth;
+  return {std::min(n, per * ith * grain), std::min(n, per * (ith + 1) * grain)};
 }
 
 void ThreadPool::For(int64_t n, const std::function<void(int64_t, int64_t)>& fn, int64_t grain) {
   if (n <= 0) return;
   Run([&](int ith, int nth) {
-    const int64_t chunks = (n + grain - 1) / grain;
-    const int64_t per = (chunks + nth - 1) / nth;
-    const int64_t b = std::min(n, per * ith * grain);
-    const int64_t e = std::min(n, per * (ith + 1) * grain);
+    const auto [b, e] = Range(n, ith, nth, grain);
     if (b < e) fn(b, e);
   });
+}
+
+void ThreadPool::Barrier() {
+  if (n_ == 1) return;
+  const uint64_t gen = barrier_generation_.load(std::memory_order_acquire);
+  if (barrier_count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
+    barrier_count_.store(0, std::memory_order_relaxed);
+    barrier_generation_.fetch_add(1, std::memory_order_release);
+    return;
+  }
+  SpinWait([&] { return barrier_generation_.load(std::memory_order_acquire) != gen; });
 }
 
 }  // namespace switchyard

@@ -12,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace switchyard {
@@ -30,6 +31,11 @@ class ThreadPool {
   // Splits [0, n) into size() contiguous ranges and calls fn(begin, end) on each (skipping
   // empty ones). `grain` rounds range boundaries to a multiple (e.g. SIMD width).
   void For(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain = 1);
+  // Inside Run(): waits until all size() threads have reached it. A spinning barrier, so a
+  // forward pass can be one Run() with a barrier between ops instead of one Run() per op.
+  void Barrier();
+  // The ith of nth contiguous ranges of [0, n), boundaries rounded to `grain`.
+  static std::pair<int64_t, int64_t> Range(int64_t n, int ith, int nth, int64_t grain = 1);
 
  private:
   void Worker(int ith);
@@ -41,6 +47,8 @@ class ThreadPool {
   std::atomic<uint64_t> generation_{0};                  // bumped under mu_ for each Run
   std::atomic<bool> stop_{false};
   std::atomic<int> pending_{0};                          // workers still inside the job
+  alignas(64) std::atomic<int> barrier_count_{0};
+  alignas(64) std::atomic<uint64_t> barrier_generation_{0};
 };
 
 }  // namespace switchyard
