@@ -87,7 +87,9 @@ KvCacheShape Qwen3Runner::kv_shape(int64_t block_size) const {
 
 int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
   int64_t rows = 0;
-  for (const SequenceChunk& c : chunks) rows += c.all_logits ? static_cast<int64_t>(c.tokens.size()) : 1;
+  for (const SequenceChunk& c : chunks) {
+    if (c.want_logits) rows += c.all_logits ? static_cast<int64_t>(c.tokens.size()) : 1;
+  }
   return rows;
 }
 
@@ -251,7 +253,9 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     int64_t t = 0;
     for (const SequenceChunk& ch : chunks) {
       const int64_t n = static_cast<int64_t>(ch.tokens.size());
-      for (int64_t i = ch.all_logits ? t : t + n - 1; i < t + n; ++i) head_rows.push_back(i);
+      if (ch.want_logits) {
+        for (int64_t i = ch.all_logits ? t : t + n - 1; i < t + n; ++i) head_rows.push_back(i);
+      }
       t += n;
     }
   }
@@ -325,7 +329,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       cpu::RmsNorm(x_.data() + head_rows[static_cast<size_t>(r)] * h, final_norm_.data(), head_in_.data() + r * h, 1, h, eps);
     }
     pool_.Barrier();
-    LinearRows(head_in_.data(), rows, h, lm_head_, logits, simd_, ith, nth);
+    if (rows > 0) LinearRows(head_in_.data(), rows, h, lm_head_, logits, simd_, ith, nth);
   });
   for (const SequenceChunk& ch : chunks) ch.kv->set_length(ch.kv->length() + static_cast<int64_t>(ch.tokens.size()));
   return absl::OkStatus();

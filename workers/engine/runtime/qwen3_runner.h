@@ -36,6 +36,7 @@ struct SequenceChunk {
   KvSequence* kv;
   absl::Span<const int32_t> tokens;
   bool all_logits = false;  // logits for every token (scoring a prompt), or only the last
+  bool want_logits = true;  // false: none (a prefill chunk in the middle of a prompt)
 };
 
 class Qwen3Runner {
@@ -44,7 +45,7 @@ class Qwen3Runner {
   static absl::StatusOr<std::unique_ptr<Qwen3Runner>> Create(const LoadedModel& model, const RunnerOptions& options);
 
   // Runs the chunks, appends their K/V to each sequence's cache, and writes logits rows to
-  // `logits` ([rows, vocab_size()], rows = sum over chunks of all_logits ? count : 1).
+  // `logits` ([rows, vocab_size()], rows = sum over chunks wanting logits of all_logits ? count : 1).
   // InvalidArgument for token ids outside the vocabulary or positions past max_context();
   // ResourceExhausted when the KV pool has no room (no sequence is changed then).
   absl::Status Forward(absl::Span<const SequenceChunk> chunks, float* logits);

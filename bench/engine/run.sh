@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# CPU engine speed beside llama.cpp, same weights, same threads, same prompt length, one run:
+#   - a random Qwen3-0.6B-shaped model (596M parameters, tied, bf16) made by ../shared/oracle as
+#     a Hugging Face directory (for Switchyard) and a bf16 GGUF holding the same values (for
+#     llama.cpp); cached in build/bench/qwen3-0.6b-shape;
+#   - llama.cpp: the oracle's C shim over node-llama-cpp's prebuilt libllama (release v0.5.0),
+#     512-token prompt in one batch then 128 decoded tokens, f16 KV cache (its default);
+#   - Switchyard: switchyard-bench, the same counts, f32 KV cache;
+#   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth.
+# The two engines run alternately, one process at a time, REPS repetitions each.
+# Usage: bench/engine/run.sh [REPS] [THREADS]   (after scripts/setup.sh and scripts/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+reps=${1:-3}
+threads=${2:-2}
+oracle=build/oracle
+model=build/bench/qwen3-0.6b-shape
+[ -d "$oracle/node_modules/node-llama-cpp" ] || { echo "build/oracle is missing: run scripts/setup.sh" >&2; exit 1; }
+for b in switchyard-bench switchyard-membw; do
+  [ -x build/bin/$b ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
+done
+if [ ! -f "$model/qwen3-0.6b-shape-bf16.gguf" ] || [ ! -f "$model/hf/model.safetensors" ]; then
+  echo "making the Qwen3-0.6B-shaped model (about a minute, 2.4 GB)" >&2
+  (cd "$oracle" && node make_tiny_qwen3.mjs --out "../../$model" --hidden 1024 --layers 28 --heads 16 --kv-heads 8 \
+     --head-dim 128 --ffn 3072 --tied --dtype bf16 --gguf-dtype bf16 --seed 0.6 --name qwen3-0.6b-shape-bf16 >/dev/null)
+fi
+[ -x "$oracle/out/bin/llama_shim" ] || (cd "$oracle" && bash tools/build_shim.sh >/dev/null)
+
+out=build/bench/engine-$(date +%Y%m%d-%H%M%S).jsonl
+membw=$(build/bin/switchyard-membw --threads "$threads")
+echo "$membw" | tee -a "$out"
+for r in $(seq 1 "$reps"); do
+  build/bin/switchyard-bench --model "$model/hf" --prompt-tokens 512 --gen-tokens 128 --threads "$threads" --reps 1 | tee -a "$out"
+  "$oracle/out/bin/llama_shim" bench "$model/qwen3-0.6b-shape-bf16.gguf" 512 128 "$threads" 1 f16 2>/dev/null | tee -a "$out"
+done
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+const bw = lines[0].read_gb_s;
+const ours = lines.filter((l) => l.engine === "switchyard"), theirs = lines.filter((l) => l.harness);
+const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const pp = med(ours.map((l) => l.prefill_tok_s)), tg = med(ours.map((l) => l.decode_tok_s));
+const lpp = med(theirs.map((l) => l.pp_tok_s[0])), ltg = med(theirs.map((l) => l.tg_tok_s[0]));
+const bytes = ours[0].weight_bytes, roof = bw * 1e9 / bytes;
+const rss = Math.max(...ours.map((l) => l.peak_rss_mib)), lrss = Math.max(...theirs.map((l) => l.peak_rss_mib));
+console.log(`read bandwidth ${bw} GB/s, weights ${(bytes / 1e9).toFixed(3)} GB/token -> decode roofline ${roof.toFixed(1)} tok/s`);
+console.log(`prefill pp512  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${pp.toFixed(1)} tok/s   llama.cpp ${lpp.toFixed(1)} tok/s   ratio ${(pp / lpp).toFixed(2)}`);
+console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * tg / roof).toFixed(0)}% (llama.cpp ${(100 * ltg / roof).toFixed(0)}%)`);
+console.log(`peak RSS  switchyard ${rss} MiB   llama.cpp ${lrss.toFixed(0)} MiB`);
+console.log(`per rep  switchyard pp ${ours.map((l) => l.prefill_tok_s).join(" ")} tg ${ours.map((l) => l.decode_tok_s).join(" ")} | llama.cpp pp ${theirs.map((l) => l.pp_tok_s[0]).join(" ")} tg ${theirs.map((l) => l.tg_tok_s[0]).join(" ")}`);
+' "$out"
+echo "raw results: $out"

@@ -1,0 +1,149 @@
+#include "workers/engine/sched/engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace switchyard {
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(Qwen3Runner* runner, const Tokenizer* tokenizer,
+                                                       const EngineOptions& options) {
+  if (options.max_batch < 1 || options.max_queue < 0 || options.block_size < 1 || options.step_tokens < 1) {
+    return absl::InvalidArgumentError("engine: max_batch, block_size and step_tokens must be positive");
+  }
+  int64_t blocks = options.kv_blocks;
+  if (blocks <= 0) {
+    const int64_t positions = std::min<int64_t>(runner->max_context(), 2048) * options.max_batch;
+    blocks = (positions + options.block_size - 1) / options.block_size;
+  }
+  auto pool = KvBlockPool::Create(runner->kv_shape(options.block_size), blocks);
+  if (!pool.ok()) return pool.status();
+  auto engine = std::make_unique<Engine>(PassKey(), runner, tokenizer, options, std::move(*pool));
+  engine->thread_ = std::thread([e = engine.get()] { e->Loop(); });
+  return engine;
+}
+
+Engine::Engine(PassKey, Qwen3Runner* runner, const Tokenizer* tokenizer, const EngineOptions& options,
+               std::unique_ptr<KvBlockPool> pool)
+    : runner_(runner),
+      tokenizer_(tokenizer),
+      options_(options),
+      pool_(std::move(pool)),
+      scheduler_(pool_.get(), SchedulerOptions{options.max_batch, options.step_tokens}) {
+  absl::MutexLock lock(&mu_);
+  stats_.kv_blocks_total = pool_->num_blocks();
+}
+
+Engine::~Engine() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::StatusOr<std::shared_ptr<RequestHandle>> Engine::Submit(EngineRequest request) {
+  if (request.prompt.empty()) return absl::InvalidArgumentError("the prompt is empty");
+  const int64_t context = runner_->max_context();
+  if (static_cast<int64_t>(request.prompt.size()) >= context) {
+    return absl::InvalidArgumentError(absl::StrCat("prompt of ", request.prompt.size(),
+                                                   " tokens leaves no room in the model's context of ", context, " tokens"));
+  }
+  for (int32_t t : request.prompt) {
+    if (t < 0 || t >= runner_->vocab_size()) {
+      return absl::InvalidArgumentError(absl::StrCat("prompt token ", t, " is outside the vocabulary"));
+    }
+  }
+  if (absl::Status s = request.sampling.Validate(); !s.ok()) return s;
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  auto seq = std::make_unique<Sequence>(std::move(request), pool_.get(), *tokenizer_, runner_->vocab_size());
+  absl::MutexLock lock(&mu_);
+  if (stop_) return absl::UnavailableError("the engine is shutting down");
+  // Capacity: a slot in the batch or in the queue behind it.
+  if (stats_.running + stats_.waiting + static_cast<int>(incoming_.size()) >= options_.max_batch + options_.max_queue) {
+    return absl::ResourceExhaustedError(absl::StrCat("the worker's queue is full (", options_.max_queue,
+                                                     " waiting, ", options_.max_batch, " running); retry later"));
+  }
+  incoming_.push_back(Incoming{std::move(seq), cancel});
+  return std::make_shared<RequestHandle>(cancel);
+}
+
+EngineStats Engine::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+void Engine::Loop() {
+  for (;;) {
+    std::vector<Incoming> arrived;
+    {
+      absl::MutexLock lock(&mu_);
+      // Sleep while there is nothing to do.
+      // Evaluated by whichever thread releases mu_: reads only mu_-guarded state.
+      auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stop_ || !incoming_.empty() || busy_;
+      };
+      mu_.Await(absl::Condition(&has_work));
+      if (stop_) break;
+      arrived.swap(incoming_);
+    }
+    for (Incoming& in : arrived) {
+      live_.emplace_back(in.seq.get(), in.cancel);
+      scheduler_.Add(std::move(in.seq));
+    }
+    for (auto& [seq, flag] : live_) {
+      if (flag->load(std::memory_order_acquire)) seq->Cancel();
+    }
+    StepPlan plan = scheduler_.Schedule();
+    if (!plan.empty()) Step(plan);
+    scheduler_.Reap();
+    // Forget sequences that no longer exist in the scheduler.
+    live_.erase(std::remove_if(live_.begin(), live_.end(),
+                               [](const auto& p) { return p.first->state() == Sequence::State::kFinished; }),
+                live_.end());
+    absl::MutexLock lock(&mu_);
+    stats_.running = scheduler_.running();
+    stats_.waiting = scheduler_.waiting();
+    stats_.kv_blocks_free = pool_->free_blocks();
+    ++stats_.steps;
+    stats_.preemptions += static_cast<int64_t>(plan.preempted.size());
+    busy_ = scheduler_.running() > 0 || scheduler_.waiting() > 0;
+    if (plan.empty() && scheduler_.running() > 0) {
+      // Nothing could run (all waiting for blocks held by nobody): avoid a hot loop.
+      mu_.AwaitWithTimeout(absl::Condition(+[](bool* s) { return *s; }, &stop_), absl::Milliseconds(1));
+    }
+  }
+  scheduler_.FinishAll(FinishReason::kCancelled, absl::UnavailableError("the worker is shutting down"));
+}
+
+void Engine::Step(const StepPlan& plan) {
+  std::vector<SequenceChunk> chunks;
+  chunks.reserve(plan.items.size());
+  for (const StepPlan::Item& it : plan.items) {
+    Sequence& s = *it.seq;
+    const int64_t from = s.computed();
+    // Mid-prompt chunks need no logits: the head runs only for sequences that sample.
+    chunks.push_back(SequenceChunk{&s.kv(),
+                                   absl::MakeConstSpan(s.tokens()).subspan(static_cast<size_t>(from), static_cast<size_t>(it.count)),
+                                   /*all_logits=*/false, /*want_logits=*/it.samples});
+  }
+  const int64_t V = runner_->vocab_size();
+  logits_.resize(static_cast<size_t>(Qwen3Runner::LogitRows(chunks) * V));
+  absl::Status st = runner_->Forward(chunks, logits_.data());
+  if (!st.ok()) {
+    // The scheduler reserved blocks ahead, so this is a bug or an impossible input: end the
+    // step's sequences with the error rather than the whole worker.
+    for (const StepPlan::Item& it : plan.items) it.seq->Finish(FinishReason::kError, st);
+    return;
+  }
+  int64_t generated = 0;
+  for (const StepPlan::Item& it : plan.items) {
+    if (!it.samples) continue;  // a prefill chunk in the middle of the prompt
+    it.seq->AcceptLogits(logits_.data() + generated * V, runner_->max_context());
+    ++generated;
+  }
+  absl::MutexLock lock(&mu_);
+  stats_.tokens_generated += generated;
+}
+
+}  // namespace switchyard
