@@ -1,6 +1,7 @@
 // Fuzz target: the safetensors header parser. The first 8 bytes pick the data-section size the
 // header is checked against; the rest is the header. Any input gives a header or an error;
-// an accepted header must describe tensors that lie inside the data section without overlap.
+// an accepted header must describe tensors that lie inside the data section without overlap,
+// each exactly as large as its dtype and shape say.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!h.ok()) return 0;
   uint64_t prev_end = 0;
   for (const auto& t : h->tensors) {
-    if (t.end > data_bytes || t.begin > t.end || t.begin < prev_end || t.numel() < 0) {
+    // A view of a tensor the engine computes with spans exactly its bytes.
+    const bool size_ok = !t.dtype || (t.numel() >= 0 && static_cast<uint64_t>(t.numel()) *
+                                                            switchyard::DTypeSize(*t.dtype) == t.end - t.begin);
+    if (t.end > data_bytes || t.begin > t.end || t.begin < prev_end || t.numel() < 0 || !size_ok) {
       std::fprintf(stderr, "accepted a bad tensor '%s'\n", t.name.c_str());
       std::abort();
     }

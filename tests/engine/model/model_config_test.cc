@@ -100,6 +100,55 @@ TEST(ModelConfigTest, RopeScaling) {
   ExpectError(j, absl::StatusCode::kUnimplemented, "unknown rope scaling type 'longrope'");
   j["rope_scaling"] = {{"rope_type", "yarn"}};
   ExpectError(j, absl::StatusCode::kInvalidArgument, "rope_scaling.factor: required key is missing");
+  j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4}, {"original_max_position_embeddings", 32768},
+                       {"beta_fast", 16}, {"beta_slow", 2}, {"attention_factor", 1.5}};
+  auto y = P(j);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(y->rope_scaling.beta_fast, 16.0);
+  EXPECT_EQ(y->rope_scaling.beta_slow, 2.0);
+  EXPECT_EQ(y->rope_scaling.attention_factor, 1.5);
+  j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 2.0}};
+  EXPECT_EQ(P(j)->rope_scaling.type, RopeScaling::Type::kDynamic);
+  j["rope_scaling"] = {{"type", "default"}};
+  EXPECT_EQ(P(j)->rope_scaling.type, RopeScaling::Type::kNone);
+  j["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 0.5}};
+  ExpectError(j, absl::StatusCode::kInvalidArgument, "rope_scaling.factor: 0.5 is outside [1, 1024]");
+  j["rope_scaling"] = "linear";
+  ExpectError(j, absl::StatusCode::kInvalidArgument, "rope_scaling: expected an object, got string");
+}
+
+// transformers 5 writes "dtype" for torch_dtype and moves rope_theta (and any scaling) into
+// "rope_parameters"; reading only the old keys would silently use theta 10000.
+TEST(ModelConfigTest, TransformersV5Keys) {
+  json j = Dense();
+  j.erase("rope_theta");
+  j.erase("rope_scaling");
+  j["rope_parameters"] = {{"rope_theta", 5000000.0}, {"rope_type", "default"}};
+  j["dtype"] = "float16";
+  auto c = P(j);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->rope_theta, 5e6);
+  EXPECT_EQ(c->rope_scaling.type, RopeScaling::Type::kNone);
+  EXPECT_EQ(c->torch_dtype, "float16");
+  j["rope_parameters"] = {{"rope_theta", 1000000}, {"rope_type", "yarn"}, {"factor", 4}, {"original_max_position_embeddings", 32768}};
+  auto y = P(j);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(y->rope_scaling.type, RopeScaling::Type::kYarn);
+  EXPECT_EQ(y->rope_theta, 1e6);
+  j["rope_parameters"] = {{"rope_theta", 1000000}, {"rope_type", "longrope"}, {"factor", 4}};
+  ExpectError(j, absl::StatusCode::kUnimplemented, "rope_parameters.rope_type: unknown rope scaling type 'longrope'");
+}
+
+TEST(ModelConfigTest, TokenIdsIntOrList) {
+  json j = Dense();
+  j["bos_token_id"] = 151643;
+  j["eos_token_id"] = {151645, 151643};
+  auto c = P(j);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->bos_token_ids, std::vector<int64_t>{151643});
+  EXPECT_EQ(c->eos_token_ids, (std::vector<int64_t>{151645, 151643}));
+  j["eos_token_id"] = "x";
+  ExpectError(j, absl::StatusCode::kInvalidArgument, "eos_token_id: expected an integer or a list of integers, got string");
 }
 
 TEST(ModelConfigTest, Errors) {
@@ -148,8 +197,21 @@ TEST(ModelConfigTest, Errors) {
   m["mlp_only_layers"] = {0};
   m.erase("intermediate_size");
   ExpectError(m, absl::StatusCode::kInvalidArgument, "layer 0 is dense but intermediate_size is missing");
+  j = Dense();
+  j["hidden_act"] = "gelu";
+  ExpectError(j, absl::StatusCode::kUnimplemented, "hidden_act: 'gelu'");
+  j = Dense();
+  j.erase("architectures");
+  j["model_type"] = "llama";
+  ExpectError(j, absl::StatusCode::kUnimplemented, "architecture 'llama' is not supported");
+  m = Moe();
+  m["num_experts"] = 0;
+  ExpectError(m, absl::StatusCode::kInvalidArgument, "num_experts: 0 is outside");
   auto bad = ParseModelConfig("{\"hidden_size\": ", "config.json");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("config.json: not valid JSON"));
+  auto arr = ParseModelConfig("[]", "config.json");
+  EXPECT_THAT(std::string(arr.status().message()), HasSubstr("config.json: expected a JSON object at the top level"));
 }
 
 TEST(ModelConfigTest, FixtureConfigs) {
@@ -200,6 +262,30 @@ TEST(TokenizerConfigTest, ReadsTemplateAndTokens) {
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("tokenizer_config.json: chat_template: expected a string"));
   auto bad_id = ParseTokenizerConfig(R"({"added_tokens_decoder": {"x": {"content": "a"}}})", "tokenizer_config.json");
   EXPECT_THAT(std::string(bad_id.status().message()), HasSubstr("key 'x' is not a token id"));
+}
+
+TEST(TokenizerConfigTest, NamedTemplatesAndJinjaFile) {
+  auto c = ParseTokenizerConfig(R"({"chat_template":[{"name":"tool_use","template":"T"},{"name":"default","template":"D"}]})",
+                                "tokenizer_config.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->named_chat_templates.at("tool_use"), "T");
+  EXPECT_EQ(c->named_chat_templates.at("default"), "D");
+  auto bad = ParseTokenizerConfig(R"({"chat_template":[{"name":"x"}]})", "tokenizer_config.json");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("tokenizer_config.json: chat_template: list entries need"));
+  // Newer transformers save the template beside the JSON, in chat_template.jinja.
+  testing::ScratchDir dir;
+  dir.Write("tokenizer_config.json", R"({"eos_token":"<|im_end|>"})");
+  dir.Write("chat_template.jinja", "{{ messages }}");
+  auto loaded = LoadTokenizerConfig(dir.path());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->chat_template, "{{ messages }}");
+  EXPECT_EQ(loaded->eos_token, "<|im_end|>");
+  dir.Write("tokenizer_config.json", R"({"chat_template":"inline"})");
+  EXPECT_EQ(LoadTokenizerConfig(dir.path())->chat_template, "inline");  // the JSON's own wins
+  dir.Write("tokenizer_config.json", R"({"add_bos_token":"yes"})");
+  auto wrong = LoadTokenizerConfig(dir.path());
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(wrong.status().message()), HasSubstr("tokenizer_config.json: add_bos_token: expected a boolean, got string"));
 }
 
 TEST(TokenizerConfigTest, QwenFixture) {

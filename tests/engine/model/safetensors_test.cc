@@ -77,6 +77,18 @@ TEST(SafetensorsTest, HeaderErrors) {
               absl::StatusCode::kInvalidArgument, "tensors 'a' [0, 8) and 'b' [4, 12) overlap");
   ExpectError(Parse(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8),
               absl::StatusCode::kInvalidArgument, "tensor 'a' is described twice");
+  // numel * element size wraps uint64 to 0, which would match [0, 0) if not caught.
+  ExpectError(Parse(R"({"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})", 8),
+              absl::StatusCode::kInvalidArgument, "tensor 'a' shape [4611686018427387904] is too large");
+  ExpectError(Parse(R"({"a":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}})", 8),
+              absl::StatusCode::kInvalidArgument, "is too large");
+  ExpectError(Parse(R"({"a":{"dtype":"F32","shape":[2.5],"data_offsets":[0,4]}})", 4),
+              absl::StatusCode::kInvalidArgument, "shape entry that is not a non-negative integer");
+  ExpectError(Parse("{\"a\xc3\x28\":{}}", 0), absl::StatusCode::kInvalidArgument, "not valid JSON (The input is not valid UTF-8)");
+  ExpectError(Parse(R"({"a":{"dtype":"F4","shape":[2],"data_offsets":[0,1]}})", 1), absl::StatusCode::kInvalidArgument,
+              "tensor 'a' has unsupported packed dtype F4");
+  ExpectError(Parse(R"({"a":{"dtype":7,"shape":[1],"data_offsets":[0,4]}})", 4), absl::StatusCode::kInvalidArgument,
+              "tensor 'a'.dtype: expected a string, got integer");
   ExpectError(Parse(R"({"__metadata__":{"format":1}})", 0), absl::StatusCode::kInvalidArgument, "__metadata__.format must be a string");
   ExpectError(Parse(R"({"a":[1]})", 0), absl::StatusCode::kInvalidArgument, "tensor 'a' must be described by an object");
 }
@@ -111,14 +123,43 @@ TEST(SafetensorsTest, ViewsPointAtTheBytes) {
   const auto& t = f->header().tensors;
   auto v = f->View(t[0]);
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(static_cast<const float*>(v->data)[1], -2.0f);
+  // This header is not padded, so the views may be unaligned: read them with memcpy.
+  float second;
+  std::memcpy(&second, static_cast<const char*>(v->data) + 4, 4);
+  EXPECT_EQ(second, -2.0f);
   EXPECT_EQ(v->bytes(), 8u);
   auto h = f->View(t[1]);
   ASSERT_TRUE(h.ok());
-  EXPECT_EQ(Bf16ToF32(*static_cast<const uint16_t*>(h->data)), 1.0f);
+  uint16_t one;
+  std::memcpy(&one, h->data, 2);
+  EXPECT_EQ(Bf16ToF32(one), 1.0f);
   auto i = f->View(t[2]);
   EXPECT_EQ(i.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(i.status().message()), HasSubstr("tensor 'i' has dtype I64; weights must be BF16, F16 or F32"));
+  EXPECT_THAT(std::string(i.status().message()), HasSubstr("m.safetensors: tensor 'i' has unsupported dtype 'I64' (weights must be BF16, F16 or F32)"));
+}
+
+// Known-but-unsupported dtypes parse (so tools can list them) and are refused only as weights.
+TEST(SafetensorsTest, KnownDtypesParseWithTheirSizes) {
+  auto h = ParseSafetensorsHeader(
+      R"({"a":{"dtype":"F8_E4M3","shape":[3],"data_offsets":[0,3]},"b":{"dtype":"I64","shape":[1],"data_offsets":[3,11]},
+          "c":{"dtype":"BOOL","shape":[2],"data_offsets":[11,13]},"d":{"dtype":"F16","shape":[1,2],"data_offsets":[13,17]}})",
+      17, "m.safetensors");
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->tensors[0].dtype_name, "F8_E4M3");
+  EXPECT_FALSE(h->tensors[0].dtype.has_value());
+  EXPECT_EQ(h->tensors[3].dtype, DType::kF16);
+  EXPECT_EQ(h->tensors[3].numel(), 2);
+}
+
+TEST(SafetensorsTest, FileWithHeaderPaddingAndEmptyData) {
+  testing::ScratchDir dir;
+  dir.Write("m.safetensors", File(R"({"__metadata__":{"format":"pt"}}       )", ""));
+  auto f = SafetensorsFile::Open(dir.File("m.safetensors"));
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->header().tensors.empty());
+  dir.Write("m.safetensors", File("[]", ""));
+  ExpectError(SafetensorsFile::Open(dir.File("m.safetensors")).status(), absl::StatusCode::kInvalidArgument,
+              "expected a JSON object at the top level");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 // Every tensor the config implies must be present with that shape and a float dtype (bf16,
 // f16, f32, mixed freely); anything wrong is an error naming the file and the tensor. Extra
 // tensors are listed in ignored_tensors(). Tied checkpoints that still ship lm_head.weight are
-// accepted: Tensor("lm_head.weight") is then the embedding, as transformers ties it.
+// accepted: Tensor("lm_head.weight") is then the embedding, as transformers ties it. Every
+// view's data is aligned to its element size (see realigned_tensors()).
 // Thread safety: immutable after LoadModel; the views stay valid while the model lives.
 #ifndef SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
 #define SWITCHYARD_WORKERS_ENGINE_MODEL_MODEL_LOADER_H_
@@ -70,7 +71,7 @@ class LoadedModel {
   std::vector<std::string> file_names_;
   absl::flat_hash_map<std::string, TensorView> tensors_;
   std::vector<std::string> ignored_;
-  std::deque<std::vector<uint64_t>> realigned_;  // owned copies; a deque never moves them
+  std::deque<std::vector<uint64_t>> realigned_;  // copies of misaligned tensors; views point here
   std::vector<std::string> realigned_names_;
   uint64_t weight_bytes_ = 0;
   int64_t parameters_ = 0;

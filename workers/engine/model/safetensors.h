@@ -44,7 +44,8 @@ struct SafetensorsHeader {
 // `file` (and the tensor) for: non-JSON or non-object headers, entries without dtype / shape /
 // data_offsets, unknown dtypes, negative dims, element counts that overflow, byte sizes that
 // disagree with dtype x shape, offsets past the data section (DataLoss: the file is
-// truncated), and overlapping tensors.
+// truncated), and overlapping tensors. Dtypes the format defines but the engine does not
+// compute with (I64, F8_E4M3, ...) parse, with `dtype` unset; View() refuses them.
 absl::StatusOr<SafetensorsHeader> ParseSafetensorsHeader(absl::string_view header_json,
                                                          uint64_t data_bytes,
                                                          absl::string_view file);
@@ -69,7 +70,9 @@ class SafetensorsFile {
   const MappedFile& file() const { return file_; }
   // The entry's bytes. REQUIRES: `e` belongs to this file's header.
   const uint8_t* DataOf(const SafetensorsEntry& e) const { return data_ + e.begin; }
-  // InvalidArgument if the dtype is one the engine does not compute with.
+  // InvalidArgument if the dtype is one the engine does not compute with. The pointer is
+  // where the bytes lie in the map, which the format does not promise to align (LoadModel
+  // copies such tensors out; other callers read them with memcpy).
   absl::StatusOr<TensorView> View(const SafetensorsEntry& e) const;
 
  private:

@@ -54,6 +54,7 @@ class Qwen3Runner {
   int64_t vocab_size() const { return config_.vocab_size; }
   int64_t max_context() const { return config_.max_position_embeddings; }
   const ModelConfig& config() const { return config_; }
+  const LoadedModel& model() const { return model_; }  // the weights the runner reads
   KvCacheShape kv_shape(int64_t block_size = 16) const;
   ThreadPool& threads() { return pool_; }
 

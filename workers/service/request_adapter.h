@@ -1,0 +1,53 @@
+// RequestAdapter: turns a Worker GenerateRequest into what the engine runs (prompt token ids
+// and sampling parameters), and the engine's text back into stream events (reasoning, answer
+// text, tool calls) through the model's chat template and output parser.
+// Thread safety: Build() is const and thread-safe; an OutputEvents belongs to one request.
+#ifndef SWITCHYARD_WORKERS_SERVICE_REQUEST_ADAPTER_H_
+#define SWITCHYARD_WORKERS_SERVICE_REQUEST_ADAPTER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "switchyard/v1/worker.pb.h"
+#include "workers/engine/model/model_loader.h"
+#include "workers/engine/sampling/sampling_params.h"
+#include "workers/engine/tokenizer/tokenizer.h"
+
+namespace switchyard {
+
+struct PreparedRequest {
+  std::vector<int32_t> prompt;
+  SamplingParams sampling;
+  bool starts_in_reasoning = false;  // the prompt already opened <think>
+};
+
+// Splits the model's streamed text into reasoning, answer text and tool calls.
+class OutputEvents {
+ public:
+  virtual ~OutputEvents() = default;
+  virtual std::vector<v1::GenerateEvent> Push(const std::string& text) = 0;
+  virtual std::vector<v1::GenerateEvent> Finish() = 0;
+};
+
+class RequestAdapter {
+ public:
+  // `model` and `tokenizer` must outlive the adapter.
+  RequestAdapter(const LoadedModel& model, const Tokenizer& tokenizer);
+
+  // InvalidArgument naming the field for anything malformed: no messages and no prompt, an
+  // unknown role, tool calls with non-JSON arguments, sampling values out of range.
+  absl::StatusOr<PreparedRequest> Build(const v1::GenerateRequest& request) const;
+  std::unique_ptr<OutputEvents> NewOutput(const PreparedRequest& prepared, bool chat) const;
+
+ private:
+  const LoadedModel& model_;
+  const Tokenizer& tokenizer_;
+  SamplingParams defaults_;
+};
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_WORKERS_SERVICE_REQUEST_ADAPTER_H_

@@ -1,0 +1,151 @@
+// switchyard-worker: hosts one Qwen3 model and serves switchyard.v1.Worker over gRPC.
+//
+//   switchyard-worker --role coder --model DIR --listen 127.0.0.1:7801 [--threads N]
+//                     [--max-batch N] [--max-queue N] [--kv-cache-tokens N]
+//
+// The server starts first and answers health checks with NOT_SERVING while the model loads,
+// then SERVING. Prints "listening ADDRESS" (the real port when 0 was asked) and later "ready".
+// SIGTERM / SIGINT: health goes NOT_SERVING, in-flight streams get 5 s to finish, then exit 0.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "nlohmann/json.hpp"
+#include "workers/engine/cli/args.h"
+#include "workers/engine/cli/progress_bar.h"
+#include "workers/engine/model/model_loader.h"
+#include "workers/engine/runtime/qwen3_runner.h"
+#include "workers/engine/sched/engine.h"
+#include "workers/engine/tokenizer/tokenizer.h"
+#include "workers/service/request_adapter.h"
+#include "workers/service/worker_service.h"
+
+namespace switchyard {
+namespace {
+
+constexpr char kTool[] = "switchyard-worker";
+constexpr char kUsage[] =
+    "usage: switchyard-worker --role reasoning|coder|translation --model DIR --listen HOST:PORT\n"
+    "         [--threads N] [--max-batch N] [--max-queue N] [--kv-cache-tokens N] [--step-tokens N]\n";
+
+// One JSON object per line on stderr: {"ts":..., "level":..., "event":..., ...}.
+void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
+  fields["ts"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  fields["level"] = level;
+  fields["event"] = event;
+  fields["service"] = "worker";
+  std::fprintf(stderr, "%s\n", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+int Run(int argc, char** argv) {
+  cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens"}, {"help"});
+  if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
+  if (args.Has("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  auto role = args.Required("role");
+  auto dir = args.Required("model");
+  auto listen = args.Required("listen");
+  for (const absl::Status& s : {role.status(), dir.status(), listen.status()}) {
+    if (!s.ok()) return cli::UsageError(kTool, s, kUsage);
+  }
+  if (*role != "reasoning" && *role != "coder" && *role != "translation") {
+    return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--role: '", *role, "' (use reasoning, coder or translation)")), kUsage);
+  }
+  auto threads = args.IntOr("threads", 0, 0, 1024);
+  auto max_batch = args.IntOr("max-batch", 16, 1, 4096);
+  auto max_queue = args.IntOr("max-queue", 64, 0, 1 << 20);
+  auto kv_tokens = args.IntOr("kv-cache-tokens", 0, 0, int64_t{1} << 30);
+  auto step_tokens = args.IntOr("step-tokens", 256, 1, 1 << 20);
+  for (const absl::Status& s : {threads.status(), max_batch.status(), max_queue.status(), kv_tokens.status(), step_tokens.status()}) {
+    if (!s.ok()) return cli::UsageError(kTool, s, kUsage);
+  }
+
+  // Signals are taken by a sigwait in main, never by handlers in other threads.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string model_name = dir->substr(dir->find_last_of('/') == std::string::npos ? 0 : dir->find_last_of('/') + 1);
+  WorkerService service(WorkerIdentity{*role, model_name, ""});
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(*listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(64 << 20);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    Log("error", "listen_failed", {{"address", *listen}, {"hint", "is the port free and the address valid?"}});
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(false);
+  const std::string address = absl::StrCat(listen->substr(0, listen->rfind(':')), ":", port);
+  std::printf("listening %s\n", address.c_str());
+  std::fflush(stdout);
+  Log("info", "listening", {{"address", address}, {"role", *role}, {"model", *dir}});
+
+  cli::ProgressBar bar;
+  auto model = LoadModel(*dir, LoadOptions{.progress = bar.Callback(), .prefault = true});
+  if (!model.ok()) {
+    Log("error", "model_load_failed", {{"model", *dir}, {"error", std::string(model.status().message())}});
+    server->Shutdown();
+    return 1;
+  }
+  auto tok = Tokenizer::Load((*model)->tokenizer_json_path());
+  if (!tok.ok()) {
+    Log("error", "tokenizer_load_failed", {{"error", std::string(tok.status().message())}});
+    server->Shutdown();
+    return 1;
+  }
+  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads)});
+  if (!runner.ok()) {
+    Log("error", "runner_failed", {{"error", std::string(runner.status().message())}});
+    server->Shutdown();
+    return 1;
+  }
+  EngineOptions eo;
+  eo.max_batch = static_cast<int>(*max_batch);
+  eo.max_queue = static_cast<int>(*max_queue);
+  eo.kv_blocks = *kv_tokens > 0 ? (*kv_tokens + eo.block_size - 1) / eo.block_size : 0;
+  eo.step_tokens = *step_tokens;
+  auto engine = Engine::Create(runner->get(), tok->get(), eo);
+  if (!engine.ok()) {
+    Log("error", "engine_failed", {{"error", std::string(engine.status().message())}});
+    server->Shutdown();
+    return 1;
+  }
+  RequestAdapter adapter(**model, **tok);
+  service.SetReady(engine->get(), &adapter);
+  health->SetServingStatus(true);
+  const EngineStats st = (*engine)->Stats();
+  Log("info", "ready", {{"address", address}, {"architecture", (*model)->config().architecture_name},
+                        {"params", (*model)->parameter_count()}, {"kv_blocks", st.kv_blocks_total},
+                        {"max_batch", eo.max_batch}, {"context", (*runner)->max_context()}});
+  std::printf("ready %s\n", address.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  Log("info", "stopping", {{"signal", sig}});
+  health->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  engine->reset();  // cancels what is left and joins the engine thread
+  Log("info", "stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace switchyard
+
+int main(int argc, char** argv) { return switchyard::Run(argc, argv); }

@@ -1,0 +1,180 @@
+#include "workers/service/worker_service.h"
+
+#include <deque>
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+
+namespace switchyard {
+namespace {
+
+v1::FinishReason ToProto(FinishReason r) {
+  switch (r) {
+    case FinishReason::kStop: return v1::STOP;
+    case FinishReason::kLength: return v1::LENGTH;
+    case FinishReason::kCancelled: return v1::CANCELLED;
+    case FinishReason::kError: return v1::ERROR;
+    case FinishReason::kNone: break;
+  }
+  return v1::FINISH_REASON_UNSPECIFIED;
+}
+
+// What the engine thread and the reactor share. The reactor stays alive until it has called
+// Finish (gRPC calls OnDone only after that), so holding the pointer until then is safe.
+struct StreamState {
+  absl::Mutex mu;
+  std::deque<v1::GenerateEvent> pending ABSL_GUARDED_BY(mu);
+  bool writing ABSL_GUARDED_BY(mu) = false;
+  bool engine_done ABSL_GUARDED_BY(mu) = false;
+  bool finish_called ABSL_GUARDED_BY(mu) = false;
+  grpc::Status final_status ABSL_GUARDED_BY(mu);
+  // The engine request, once submitted; a cancel that comes first is remembered.
+  std::shared_ptr<RequestHandle> handle ABSL_GUARDED_BY(mu);
+  bool cancel_requested ABSL_GUARDED_BY(mu) = false;
+  v1::GenerateEvent current;  // the message being written (owned while writing)
+
+  void Cancel() {
+    absl::MutexLock lock(&mu);
+    cancel_requested = true;
+    if (handle) handle->Cancel();
+  }
+};
+
+class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent> {
+ public:
+  GenerateReactor(grpc::CallbackServerContext* ctx, const v1::GenerateRequest& request, Engine* engine,
+                  const RequestAdapter* adapter)
+      : state_(std::make_shared<StreamState>()) {
+    if (engine == nullptr || adapter == nullptr) {
+      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is still loading its model; retry shortly"));
+      return;
+    }
+    auto prepared = adapter->Build(request);
+    if (!prepared.ok()) {
+      Finish(ToGrpc(prepared.status()));
+      return;
+    }
+    std::shared_ptr<OutputEvents> parser = adapter->NewOutput(*prepared, request.messages_size() > 0);
+    EngineRequest er;
+    er.id = request.request_id();
+    er.prompt = std::move(prepared->prompt);
+    er.sampling = std::move(prepared->sampling);
+    er.on_output = [state = state_, parser, this](SequenceOutput out) { OnEngineOutput(*state, *parser, std::move(out)); };
+    auto handle = engine->Submit(std::move(er));
+    if (!handle.ok()) {
+      Finish(ToGrpc(handle.status()));
+      return;
+    }
+    absl::MutexLock lock(&state_->mu);
+    state_->handle = std::move(*handle);
+    if (state_->cancel_requested || ctx->IsCancelled()) state_->handle->Cancel();
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&state_->mu);
+      state_->writing = false;
+    }
+    if (!ok) state_->Cancel();  // the client went away; OnCancel follows
+    Pump(*state_, this);
+  }
+  void OnCancel() override { state_->Cancel(); }
+  void OnDone() override { delete this; }  // NOLINT: gRPC's reactor lifetime contract
+
+  // Starts the next write or the final Finish, whichever is due. Callable from any thread.
+  static void Pump(StreamState& s, GenerateReactor* r) {
+    v1::GenerateEvent* to_write = nullptr;
+    bool finish = false;
+    grpc::Status status;
+    {
+      absl::MutexLock lock(&s.mu);
+      if (s.writing || s.finish_called) return;
+      if (!s.pending.empty()) {
+        s.current = std::move(s.pending.front());
+        s.pending.pop_front();
+        s.writing = true;
+        to_write = &s.current;
+      } else if (s.engine_done) {
+        s.finish_called = true;
+        finish = true;
+        status = s.final_status;
+      }
+    }
+    if (to_write != nullptr) r->StartWrite(to_write);
+    if (finish) r->Finish(status);
+  }
+
+ private:
+  // Engine thread: one step's output becomes zero or more events.
+  void OnEngineOutput(StreamState& s, OutputEvents& parser, SequenceOutput out) {
+    std::vector<v1::GenerateEvent> events = parser.Push(out.text);
+    if (out.finished) {
+      for (auto& e : parser.Finish()) events.push_back(std::move(e));
+    }
+    if (!out.token_ids.empty()) {
+      if (events.empty()) events.emplace_back();  // a tokens-only event: text may be held back
+      for (int32_t t : out.token_ids) events.front().add_token_ids(t);
+    }
+    {
+      absl::MutexLock lock(&s.mu);
+      for (auto& e : events) s.pending.push_back(std::move(e));
+      if (out.finished) {
+        if (out.reason == FinishReason::kError) {
+          s.final_status = ToGrpc(out.error);
+        } else if (out.reason == FinishReason::kCancelled) {
+          s.final_status = grpc::Status(grpc::StatusCode::CANCELLED, "the request was cancelled");
+        } else {
+          v1::GenerateEvent fin;
+          fin.mutable_finish()->set_reason(ToProto(out.reason));
+          fin.mutable_finish()->mutable_usage()->set_prompt_tokens(out.prompt_tokens);
+          fin.mutable_finish()->mutable_usage()->set_completion_tokens(out.completion_tokens);
+          s.pending.push_back(std::move(fin));
+        }
+        s.engine_done = true;
+      }
+    }
+    Pump(s, this);
+  }
+
+  std::shared_ptr<StreamState> state_;
+};
+
+}  // namespace
+
+grpc::Status ToGrpc(const absl::Status& s) {
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+void WorkerService::SetReady(Engine* engine, const RequestAdapter* adapter) {
+  adapter_.store(adapter);
+  engine_.store(engine);
+}
+
+grpc::ServerWriteReactor<v1::GenerateEvent>* WorkerService::Generate(grpc::CallbackServerContext* ctx,
+                                                                     const v1::GenerateRequest* request) {
+  return new GenerateReactor(ctx, *request, engine_.load(), adapter_.load());  // NOLINT: freed in OnDone
+}
+
+grpc::ServerUnaryReactor* WorkerService::Info(grpc::CallbackServerContext* ctx, const v1::InfoRequest*,
+                                              v1::WorkerInfo* response) {
+  response->set_role(identity_.role);
+  response->set_model(identity_.model_name);
+  response->set_architecture(identity_.architecture);
+  if (Engine* e = engine_.load()) {
+    const EngineStats s = e->Stats();
+    response->set_running(s.running);
+    response->set_queued(s.waiting);
+    response->set_max_batch(e->options().max_batch);
+    response->set_max_queue(e->options().max_queue);
+    response->set_kv_blocks_total(s.kv_blocks_total);
+    response->set_kv_blocks_free(s.kv_blocks_free);
+    response->set_kv_block_size(static_cast<int32_t>(e->options().block_size));
+    response->set_context_length(e->context_length());
+    response->set_tokens_generated(s.tokens_generated);
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace switchyard
