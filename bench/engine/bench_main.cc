@@ -21,6 +21,7 @@ namespace {
 constexpr char kTool[] = "switchyard-bench";
 constexpr char kUsage[] =
     "usage: switchyard-bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads 2] [--reps 3]\n"
+    "         [--weights ram|mmap]   (ram: a private copy on huge pages, the default; mmap: the file mapping)\n"
     "Prints {\"prefill_tok_s\", \"decode_tok_s\", \"peak_rss_mib\", ...} as one JSON line.\n";
 
 double Median(std::vector<double> v) {
@@ -29,7 +30,7 @@ double Median(std::vector<double> v) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps"}, {"help"});
+  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights"}, {"help", "profile"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
@@ -39,12 +40,18 @@ int Run(int argc, char** argv) {
   for (const absl::Status& s : {dir.status(), pp.status(), tg.status(), threads.status(), reps.status()}) {
     if (!s.ok()) return UsageError(kTool, s, kUsage);
   }
-  auto model = LoadModel(*dir, LoadOptions{.progress = nullptr, .prefault = true});
+  const std::string weights = args.GetOr("weights", "ram");
+  if (weights != "ram" && weights != "mmap") {
+    return UsageError(kTool, absl::InvalidArgumentError("--weights: use ram or mmap"), kUsage);
+  }
+  auto model = LoadModel(*dir, LoadOptions{.progress = nullptr, .prefault = true,
+                                           .memory = weights == "ram" ? WeightMemory::kHugePages : WeightMemory::kMapped});
   if (!model.ok()) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(model.status().message()).c_str());
     return 1;
   }
-  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads)});
+  const bool profile = args.Has("profile");
+  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads), .profile = profile});
   if (!runner.ok()) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(runner.status().message()).c_str());
     return 1;
@@ -86,6 +93,7 @@ int Run(int argc, char** argv) {
       }
     }
     const auto t2 = Clock::now();
+    if (profile && rep == *reps) std::fprintf(stderr, "profile (all reps, prefill + decode): %s\n", r.ProfileReport().c_str());
     if (rep == 0) continue;
     prefill.push_back(static_cast<double>(*pp) / std::chrono::duration<double>(t1 - t0).count());
     decode.push_back(static_cast<double>(*tg) / std::chrono::duration<double>(t2 - t1).count());
@@ -93,10 +101,10 @@ int Run(int argc, char** argv) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
-      "{\"engine\": \"switchyard\", \"model\": \"%s\", \"params\": %lld, \"weight_bytes\": %llu, \"threads\": %lld, "
+      "{\"engine\": \"switchyard\", \"model\": \"%s\", \"weights\": \"%s\", \"params\": %lld, \"weight_bytes\": %llu, \"threads\": %lld, "
       "\"simd\": \"%s\", \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
       "\"decode_tok_s\": %.2f, \"prefill_all\": [",
-      dir->c_str(), static_cast<long long>((*model)->parameter_count()),
+      dir->c_str(), weights.c_str(), static_cast<long long>((*model)->parameter_count()),
       static_cast<unsigned long long>((*model)->weight_bytes()), static_cast<long long>(*threads),
       HostCpuFeatures().Describe().c_str(), static_cast<long long>(*pp), static_cast<long long>(*tg),
       static_cast<long long>(*reps), Median(prefill), Median(decode));

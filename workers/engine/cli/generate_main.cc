@@ -27,7 +27,7 @@ constexpr char kUsage[] =
     "         [--max-tokens N] [--temperature T] [--top-p P] [--top-k K] [--min-p P] [--seed S]\n"
     "         [--repetition-penalty R] [--presence-penalty P] [--frequency-penalty F] [--stop TEXT]\n"
     "         [--enable-thinking true|false] [--threads N] [--kv-cache-tokens N] [--json]\n"
-    "         [--force-tokens ID,ID,...] [--plain-text]\n"
+    "         [--force-tokens ID,ID,...] [--plain-text] [--weights ram|mmap]\n"
     "Streams the generated text to stdout. --chat wraps --prompt as one user message in the\n"
     "model's chat template; --messages takes an OpenAI-style message list and implies --chat.\n"
     "Sampling defaults come from the model's generation_config.json; --temperature 0 is greedy.\n"
@@ -42,7 +42,7 @@ int Fail(const absl::Status& s) {
 int Run(int argc, char** argv) {
   Args args({"model", "prompt", "messages", "max-tokens", "temperature", "top-p", "top-k", "min-p", "seed",
              "repetition-penalty", "presence-penalty", "frequency-penalty", "stop", "threads", "kv-cache-tokens",
-             "force-tokens", "enable-thinking"},
+             "force-tokens", "enable-thinking", "weights"},
             {"chat", "json", "plain-text", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
@@ -65,7 +65,12 @@ int Run(int argc, char** argv) {
   const bool json = *args.Switch("json");
 
   ProgressBar bar;
-  auto model = LoadModel(*dir, LoadOptions{.progress = json ? nullptr : bar.Callback(), .prefault = true});
+  const std::string weights = args.GetOr("weights", "ram");
+  if (weights != "ram" && weights != "mmap") {
+    return UsageError(kTool, absl::InvalidArgumentError("--weights: use ram or mmap"), kUsage);
+  }
+  auto model = LoadModel(*dir, LoadOptions{.progress = json ? nullptr : bar.Callback(), .prefault = true,
+                                           .memory = weights == "ram" ? WeightMemory::kHugePages : WeightMemory::kMapped});
   if (!model.ok()) return Fail(model.status());
   auto tok = Tokenizer::Load((*model)->tokenizer_json_path());
   if (!tok.ok()) return Fail(tok.status());

@@ -1,5 +1,6 @@
 #include "workers/engine/model/model_loader.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,9 @@ const TensorView& LoadedModel::Tensor(absl::string_view name) const {
   }
   return *t;
 }
+
+// Moves every weight into one anonymous huge-page arena (WeightMemory::kHugePages).
+absl::Status CopyToHugePages(LoadedModel& model, const ProgressFn& progress);
 
 absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, const LoadOptions& options) {
   struct stat st;
@@ -172,12 +176,68 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, c
   for (const auto& [name, loc] : where) model->ignored_.push_back(name);
   std::sort(model->ignored_.begin(), model->ignored_.end());
 
-  if (options.prefault) {
+  if (options.memory == WeightMemory::kHugePages) {
+    if (absl::Status s = CopyToHugePages(*model, options.progress); !s.ok()) return s;
+  } else if (options.prefault) {
     uint64_t total = 0;
     for (const SafetensorsFile& f : model->files_) total += f.file().size();
     Prefault(model->files_, total, options.progress);
   }
   return model;
+}
+
+LoadedModel::Arena::~Arena() {
+  if (data != nullptr) ::munmap(data, bytes);
+}
+
+absl::Status CopyToHugePages(LoadedModel& model, const ProgressFn& progress) {
+  // Each distinct tensor once (tied heads share the embedding), 64-byte aligned, in file order
+  // so the source is read sequentially.
+  std::vector<std::pair<const void*, TensorView*>> order;
+  std::vector<const void*> seen;
+  for (auto& [name, view] : model.tensors_) order.emplace_back(view.data, &view);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  constexpr size_t kHuge = size_t{2} << 20;
+  size_t total = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && order[i].first == order[i - 1].first) continue;
+    total += (order[i].second->bytes() + 63) & ~size_t{63};
+  }
+  const size_t bytes = (total + kHuge - 1) / kHuge * kHuge;
+  void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
+    return absl::ResourceExhaustedError(absl::StrCat("cannot allocate ", bytes >> 20,
+                                                     " MiB for the weights; load them mapped instead"));
+  }
+  ::madvise(mem, bytes, MADV_HUGEPAGE);  // a hint: without THP the copy still works
+  model.arena_.data = mem;
+  model.arena_.bytes = bytes;
+  const long page = ::sysconf(_SC_PAGESIZE);
+  uint8_t* dst = static_cast<uint8_t*>(mem);
+  size_t done = 0;
+  const void* prev_src = nullptr;
+  uint8_t* prev_dst = nullptr;
+  for (auto& [src, view] : order) {
+    if (src == prev_src) {  // a second name for the same bytes
+      view->data = prev_dst;
+      continue;
+    }
+    const size_t n = view->bytes();
+    std::memcpy(dst, src, n);
+    // Drop the source pages from this process (they stay in the page cache), so the copy does
+    // not briefly double the resident size.
+    const uintptr_t b = (reinterpret_cast<uintptr_t>(src) + static_cast<uintptr_t>(page) - 1) & ~static_cast<uintptr_t>(page - 1);
+    const uintptr_t e = (reinterpret_cast<uintptr_t>(src) + n) & ~static_cast<uintptr_t>(page - 1);
+    if (e > b) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+    prev_src = src;
+    prev_dst = dst;
+    view->data = dst;
+    dst += (n + 63) & ~size_t{63};
+    done += n;
+    if (progress) progress(ProgressEvent{"copying weights to RAM", done, total, "B", false});
+  }
+  if (progress) progress(ProgressEvent{"copying weights to RAM", total, total, "B", true});
+  return absl::OkStatus();
 }
 
 }  // namespace switchyard

@@ -1,6 +1,7 @@
 #include "workers/engine/runtime/qwen3_runner.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -39,7 +40,7 @@ void Grow(std::vector<float>& v, int64_t n) {
 }  // namespace
 
 Qwen3Runner::Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope)
-    : model_(model), config_(model.config()), simd_(ResolveSimdLevel(options.simd)), pool_(options.threads),
+    : model_(model), config_(model.config()), simd_(ResolveSimdLevel(options.simd)), profile_(options.profile), pool_(options.threads),
       rope_(std::move(rope)) {}
 
 Qwen3Runner::~Qwen3Runner() = default;
@@ -79,6 +80,18 @@ absl::StatusOr<std::unique_ptr<Qwen3Runner>> Qwen3Runner::Create(const LoadedMod
   r->embedding_ = model.Tensor("model.embed_tokens.weight");
   r->lm_head_ = model.Tensor("lm_head.weight");
   return r;
+}
+
+std::string Qwen3Runner::ProfileReport() const {
+  static constexpr const char* kNames[] = {"norms+rope+kv", "qkv matmul", "attention", "o matmul", "mlp matmuls", "lm head", "other"};
+  double total = 0;
+  for (double s : profile_seconds_) total += s;
+  std::string out;
+  for (size_t i = 0; i < profile_seconds_.size(); ++i) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", kNames[i], " ", absl::SixDigits(profile_seconds_[i] * 1e3), " ms (",
+                    absl::SixDigits(total > 0 ? 100 * profile_seconds_[i] / total : 0), "%)");
+  }
+  return out;
 }
 
 KvCacheShape Qwen3Runner::kv_shape(int64_t block_size) const {
@@ -271,6 +284,15 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
 
   // The whole forward pass is one parallel region: threads split each op (matmul rows, tokens,
   // attention heads) and meet at a barrier before the next op needs the result.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last = Clock::now();
+  // Wall time per phase, seen by thread 0 (including its wait at the phase's barrier).
+  auto mark = [&](int ith, Phase phase) {
+    if (!profile_ || ith != 0) return;
+    const Clock::time_point now = Clock::now();
+    profile_seconds_[static_cast<size_t>(phase)] += std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
   pool_.Run([&](int ith, int nth) {
     auto tokens = ThreadPool::Range(T, ith, nth);
     const int64_t tb = tokens.first, te = tokens.second;
@@ -281,12 +303,15 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     std::vector<float>& scores = scores_[static_cast<size_t>(ith)];
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       const Layer& L = layers_[static_cast<size_t>(l)];
+      mark(ith, Phase::kOther);
       if (tb < te) cpu::RmsNorm(x_.data() + tb * h, L.input_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
       pool_.Barrier();
+      mark(ith, Phase::kNorms);
       LinearRows(xn_.data(), T, h, L.wq, q_.data(), simd_, ith, nth);
       LinearRows(xn_.data(), T, h, L.wk, k_.data(), simd_, ith, nth);
       LinearRows(xn_.data(), T, h, L.wv, v_.data(), simd_, ith, nth);
       pool_.Barrier();
+      mark(ith, Phase::kQkv);
       if (tb < te) {
         cpu::RmsNorm(q_.data() + tb * H * d, L.q_norm.data(), q_.data() + tb * H * d, (te - tb) * H, d, eps);
         cpu::RmsNorm(k_.data() + tb * G * d, L.k_norm.data(), k_.data() + tb * G * d, (te - tb) * G, d, eps);
@@ -302,24 +327,29 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
         }
       }
       pool_.Barrier();
+      mark(ith, Phase::kNorms);
       {
         const auto [b, e] = ThreadPool::Range(T * H, ith, nth);
         cpu::AttentionItems(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, b, e, &scores);
       }
       pool_.Barrier();
+      mark(ith, Phase::kAttention);
       LinearRows(attn_.data(), T, H * d, L.wo, tmp_.data(), simd_, ith, nth);
       pool_.Barrier();
+      mark(ith, Phase::kOutProj);
       if (tb < te) {
         cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
         cpu::RmsNorm(x_.data() + tb * h, L.post_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
       }
       pool_.Barrier();
+      mark(ith, Phase::kNorms);
       if (L.moe) {
         Moe(L, T, ith, nth);
       } else {
         Mlp(L, T, ith, nth);
       }
       pool_.Barrier();
+      mark(ith, Phase::kMlp);
       if (tb < te) cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
       pool_.Barrier();
     }
@@ -329,7 +359,10 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       cpu::RmsNorm(x_.data() + head_rows[static_cast<size_t>(r)] * h, final_norm_.data(), head_in_.data() + r * h, 1, h, eps);
     }
     pool_.Barrier();
+    mark(ith, Phase::kOther);
     if (rows > 0) LinearRows(head_in_.data(), rows, h, lm_head_, logits, simd_, ith, nth);
+    pool_.Barrier();
+    mark(ith, Phase::kHead);
   });
   for (const SequenceChunk& ch : chunks) ch.kv->set_length(ch.kv->length() + static_cast<int64_t>(ch.tokens.size()));
   return absl::OkStatus();

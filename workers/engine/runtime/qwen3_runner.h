@@ -11,7 +11,9 @@
 #ifndef SWITCHYARD_WORKERS_ENGINE_RUNTIME_QWEN3_RUNNER_H_
 #define SWITCHYARD_WORKERS_ENGINE_RUNTIME_QWEN3_RUNNER_H_
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -29,6 +31,7 @@ namespace switchyard {
 struct RunnerOptions {
   int threads = 0;                    // 0: one per hardware thread
   SimdLevel simd = SimdLevel::kAuto;  // tests force each kernel family
+  bool profile = false;               // time each phase of the forward pass (ProfileReport)
 };
 
 // The new tokens of one sequence in a batch. Their positions continue from kv->length().
@@ -57,6 +60,8 @@ class Qwen3Runner {
   const LoadedModel& model() const { return model_; }  // the weights the runner reads
   KvCacheShape kv_shape(int64_t block_size = 16) const;
   ThreadPool& threads() { return pool_; }
+  // With RunnerOptions::profile: wall time spent per phase so far, summed over calls.
+  std::string ProfileReport() const;
 
   struct Layer;  // weights of one decoder layer (defined in the .cc)
   Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope);
@@ -67,9 +72,12 @@ class Qwen3Runner {
   void Mlp(const Layer& layer, int64_t T, int ith, int nth);
   void Moe(const Layer& layer, int64_t T, int ith, int nth);
 
+  enum class Phase { kNorms, kQkv, kAttention, kOutProj, kMlp, kHead, kOther, kCount };
   const LoadedModel& model_;
   ModelConfig config_;
   SimdLevel simd_;
+  bool profile_;
+  std::array<double, static_cast<size_t>(Phase::kCount)> profile_seconds_{};
   ThreadPool pool_;
   RopeTable rope_;
   std::vector<Layer> layers_;
