@@ -226,7 +226,9 @@ TEST_F(WorkerProcessTest, FullQueueIsResourceExhausted) {
     ctxs.push_back(std::make_unique<grpc::ClientContext>());
     readers.push_back(stub_->Generate(ctxs.back().get(), Request(i, 480)));
     v1::GenerateEvent e;
-    if (i < 8) ASSERT_TRUE(readers.back()->Read(&e)) << i;  // running: its first token arrives
+    if (i < 8) {
+      ASSERT_TRUE(readers.back()->Read(&e)) << i;  // running: its first token arrives
+    }
   }
   for (int i = 0; i < 200 && Info().queued() + Info().running() < 10; ++i) std::this_thread::sleep_for(10ms);
   const Stream refused = Generate(Request(11, 480));

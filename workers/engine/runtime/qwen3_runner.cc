@@ -329,7 +329,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       pool_.Barrier();
       mark(ith, Phase::kNorms);
       {
-        const auto [b, e] = ThreadPool::Range(T * H, ith, nth);
+        const auto [b, e] = ThreadPool::Range(T * G, ith, nth);
         cpu::AttentionItems(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, b, e, &scores);
       }
       pool_.Barrier();

@@ -5,7 +5,8 @@
 //   out[t, h] = sum_{j <= p} softmax_j(q[t, h] . K_s[g, j] * scale) V_s[g, j]
 // bytes: 4 * H * d * (2 + 2 * (p + 1) / (H/G)) per token   flops: 4 * H * d * (p + 1) per token
 // The K/V of every position up to p must already be in the cache (the runner writes a batch's
-// new K/V before calling this). Threads split the (token, head) pairs.
+// new K/V before calling this). Threads split the (token, kv head) pairs; the query heads of a
+// group share each key and value read.
 #ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_
 
@@ -33,8 +34,8 @@ struct AttentionArgs {
 };
 
 void Attention(const AttentionArgs& a, ThreadPool& pool);
-// The (token, head) items [begin, end) of the T * heads, for a thread inside a parallel region.
-// `scores` is the thread's scratch.
+// The (token, kv head) items [begin, end) of the T * kv_heads, for a thread inside a parallel
+// region. `scores` is the thread's scratch.
 void AttentionItems(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores);
 
 }  // namespace switchyard::cpu

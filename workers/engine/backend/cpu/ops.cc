@@ -6,7 +6,17 @@
 
 namespace switchyard::cpu {
 
-void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps) {
+// Hot loops are compiled for AVX-512, AVX2 and the x86-64 baseline; the loader picks one per
+// process from the CPU it runs on (GCC function multiversioning), so one binary uses the
+// widest vectors the machine has. Each variant is deterministic; they may differ in the last
+// bits from one another because their partial sums differ.
+#if defined(__x86_64__) && !defined(__clang__)
+#define SWITCHYARD_SIMD_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
+#else
+#define SWITCHYARD_SIMD_CLONES
+#endif
+
+SWITCHYARD_SIMD_CLONES void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * n;
     float* yr = y + r * n;
@@ -17,7 +27,7 @@ void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, 
   }
 }
 
-void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, const float* sin) {
+SWITCHYARD_SIMD_CLONES void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, const float* sin) {
   const int64_t half = dim / 2;
   for (int64_t r = 0; r < rows; ++r) {
     const float* c = cos + r * half;
@@ -33,15 +43,15 @@ void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, 
   }
 }
 
-void SiluMul(float* g, const float* u, int64_t n) {
+SWITCHYARD_SIMD_CLONES void SiluMul(float* g, const float* u, int64_t n) {
   for (int64_t i = 0; i < n; ++i) g[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
 }
 
-void AddInPlace(float* y, const float* x, int64_t n) {
+SWITCHYARD_SIMD_CLONES void AddInPlace(float* y, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 
-void AxpyInPlace(float* y, float a, const float* x, int64_t n) {
+SWITCHYARD_SIMD_CLONES void AxpyInPlace(float* y, float a, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
@@ -72,12 +82,14 @@ void Softmax(float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
-float Dot(const float* a, const float* b, int64_t n) {
-  // Eight partial sums: lets the compiler vectorize without -ffast-math reassociation.
-  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+SWITCHYARD_SIMD_CLONES float Dot(const float* a, const float* b, int64_t n) {
+  // Sixteen partial sums: lets the compiler vectorize (one 512-bit or two 256-bit vectors)
+  // without -ffast-math reassociation.
+  float s[16] = {};
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) s[j] += a[i + j] * b[i + j];
+  for (int j = 0; j < 8; ++j) s[j] += s[j + 8];
   float t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   for (; i < n; ++i) t += a[i] * b[i];
   return t;
