@@ -116,43 +116,49 @@ TEST(CpuOpsTest, RmsNormRopeSiluSoftmax) {
 }
 
 TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
-  const int64_t H = 4, G = 2, d = 8, bs = 4, layers = 1;
-  auto pool = KvBlockPool::Create(KvCacheShape{layers, G, d, bs}, 8);
-  ASSERT_TRUE(pool.ok());
-  // A sequence of 10 positions on blocks 5, 2, 7 (deliberately out of order).
-  const std::vector<int32_t> blocks = {5, 2, 7};
-  const int64_t n = 10;
-  const std::vector<float> keys = RandomVec(static_cast<size_t>(n * G * d), 11), vals = RandomVec(static_cast<size_t>(n * G * d), 12);
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t g = 0; g < G; ++g)
-      for (int64_t i = 0; i < d; ++i) {
-        const int32_t b = blocks[static_cast<size_t>(j / bs)];
-        (*pool)->K(0, b)[(g * bs + j % bs) * d + i] = keys[static_cast<size_t>((j * G + g) * d + i)];
-        (*pool)->V(0, b)[(g * bs + j % bs) * d + i] = vals[static_cast<size_t>((j * G + g) * d + i)];
-      }
-  // Two query tokens at positions 3 and 9.
-  const std::vector<float> q = RandomVec(static_cast<size_t>(2 * H * d), 13);
-  std::vector<float> out(q.size());
-  const cpu::AttentionToken toks[2] = {{&blocks, 3}, {&blocks, 9}};
-  ThreadPool tp(2);
-  cpu::Attention(cpu::AttentionArgs{q.data(), out.data(), 2, H, G, d, 0.35f, 0, pool->get(), toks}, tp);
-  for (int t = 0; t < 2; ++t) {
-    const int64_t p = toks[t].position;
-    for (int64_t h = 0; h < H; ++h) {
-      const int64_t g = h / (H / G);
-      std::vector<double> sc(static_cast<size_t>(p + 1));
-      double mx = -1e300, z = 0;
-      for (int64_t j = 0; j <= p; ++j) {
-        double s = 0;
-        for (int64_t i = 0; i < d; ++i) s += q[static_cast<size_t>((t * H + h) * d + i)] * keys[static_cast<size_t>((j * G + g) * d + i)];
-        sc[static_cast<size_t>(j)] = s * 0.35;
-        mx = std::max(mx, sc[static_cast<size_t>(j)]);
-      }
-      for (double& s : sc) z += (s = std::exp(s - mx));
-      for (int64_t i = 0; i < d; ++i) {
-        double o = 0;
-        for (int64_t j = 0; j <= p; ++j) o += sc[static_cast<size_t>(j)] / z * vals[static_cast<size_t>((j * G + g) * d + i)];
-        EXPECT_NEAR(out[static_cast<size_t>((t * H + h) * d + i)], o, 1e-5) << "t=" << t << " h=" << h << " i=" << i;
+  struct Shape {
+    int64_t H, G, d, bs, n;
+  };
+  // The first is the generic kernel's (block 4, head 8); the others take the AVX-512 kernel
+  // where the CPU has it (block 16, heads of 64 and 128, groups of 2 and 4, partial blocks).
+  for (const Shape s : {Shape{4, 2, 8, 4, 10}, Shape{16, 8, 128, 16, 40}, Shape{8, 2, 64, 16, 17}, Shape{8, 2, 64, 16, 16}}) {
+    const int64_t H = s.H, G = s.G, d = s.d, bs = s.bs, n = s.n;
+    const int64_t nblocks = (n + bs - 1) / bs;
+    auto pool = KvBlockPool::Create(KvCacheShape{1, G, d, bs}, nblocks + 3);
+    ASSERT_TRUE(pool.ok());
+    // Blocks deliberately out of order.
+    std::vector<int32_t> blocks;
+    for (int64_t b = 0; b < nblocks; ++b) blocks.push_back(static_cast<int32_t>(nblocks + 2 - b));
+    const std::vector<float> keys = RandomVec(static_cast<size_t>(n * G * d), 11), vals = RandomVec(static_cast<size_t>(n * G * d), 12);
+    for (int64_t j = 0; j < n; ++j) {
+      (*pool)->Write(0, blocks[static_cast<size_t>(j / bs)], j % bs, keys.data() + j * G * d, vals.data() + j * G * d);
+    }
+    // Two query tokens: one early, one at the last position.
+    const std::vector<float> q = RandomVec(static_cast<size_t>(2 * H * d), 13);
+    std::vector<float> out(q.size());
+    const cpu::AttentionToken toks[2] = {{&blocks, 3}, {&blocks, n - 1}};
+    const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    ThreadPool tp(2);
+    cpu::Attention(cpu::AttentionArgs{q.data(), out.data(), 2, H, G, d, scale, 0, pool->get(), toks}, tp);
+    for (int t = 0; t < 2; ++t) {
+      const int64_t p = toks[t].position;
+      for (int64_t h = 0; h < H; ++h) {
+        const int64_t g = h / (H / G);
+        std::vector<double> sc(static_cast<size_t>(p + 1));
+        double mx = -1e300, z = 0;
+        for (int64_t j = 0; j <= p; ++j) {
+          double dot = 0;
+          for (int64_t i = 0; i < d; ++i) dot += q[static_cast<size_t>((t * H + h) * d + i)] * keys[static_cast<size_t>((j * G + g) * d + i)];
+          sc[static_cast<size_t>(j)] = dot * scale;
+          mx = std::max(mx, sc[static_cast<size_t>(j)]);
+        }
+        for (double& v : sc) z += (v = std::exp(v - mx));
+        for (int64_t i = 0; i < d; ++i) {
+          double o = 0;
+          for (int64_t j = 0; j <= p; ++j) o += sc[static_cast<size_t>(j)] / z * vals[static_cast<size_t>((j * G + g) * d + i)];
+          ASSERT_NEAR(out[static_cast<size_t>((t * H + h) * d + i)], o, 2e-5) << "shape d=" << d << " bs=" << bs << " t=" << t
+                                                                             << " h=" << h << " i=" << i;
+        }
       }
     }
   }

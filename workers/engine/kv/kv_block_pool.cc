@@ -1,5 +1,6 @@
 #include "workers/engine/kv/kv_block_pool.h"
 
+#include <cstring>
 #include <new>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +31,16 @@ KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks,
   free_.reserve(static_cast<size_t>(num_blocks));
   // Handed out lowest id first.
   for (int64_t b = num_blocks - 1; b >= 0; --b) free_.push_back(static_cast<int32_t>(b));
+}
+
+void KvBlockPool::Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v) {
+  const int64_t G = shape_.kv_heads, d = shape_.head_dim, bs = shape_.block_size;
+  float* kb = K(layer, block);
+  float* vb = V(layer, block);
+  for (int64_t g = 0; g < G; ++g) {
+    for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = k[g * d + i];
+    std::memcpy(vb + (g * bs + slot) * d, v + g * d, static_cast<size_t>(d) * sizeof(float));
+  }
 }
 
 std::optional<int32_t> KvBlockPool::Allocate() {

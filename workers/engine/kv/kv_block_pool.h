@@ -2,8 +2,9 @@
 // `block_size` token positions, handed out and taken back as sequences grow and finish (the
 // paged KV cache of vLLM). A block id addresses that block in every layer.
 //
-// Layout per layer and block: K and V each [kv_heads][block_size][head_dim] f32, so the keys
-// one attention head reads for consecutive positions are contiguous.
+// Layout per layer and block, f32: K is [kv_heads][head_dim][block_size] (transposed, so one
+// query element times a row of it scores block_size positions at once, no horizontal sums) and
+// V is [kv_heads][block_size][head_dim] (a position's value row is contiguous).
 // Thread safety: Allocate/Free/counters are internally locked; the K/V memory of a block is
 // written only by the forward pass that owns the sequence holding it.
 #ifndef SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
@@ -42,9 +43,11 @@ class KvBlockPool {
   int64_t num_blocks() const { return num_blocks_; }
   const KvCacheShape& shape() const { return shape_; }
 
-  // [kv_heads][block_size][head_dim] for (layer, block).
+  // K: [kv_heads][head_dim][block_size], V: [kv_heads][block_size][head_dim] for (layer, block).
   float* K(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 0); }
   float* V(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 1); }
+  // Stores one position's keys and values ([kv_heads][head_dim] each) at `slot` of `block`.
+  void Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v);
 
   // Only Create builds pools.
   class PassKey {

@@ -320,11 +320,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       }
       for (int64_t t = tb; t < te; ++t) {  // this batch's keys and values into the cache
         const auto [kv, pos] = slot[static_cast<size_t>(t)];
-        const int32_t block = kv->blocks()[static_cast<size_t>(pos / bs)];
-        for (int64_t g = 0; g < G; ++g) {
-          std::memcpy(pool->K(l, block) + (g * bs + pos % bs) * d, k_.data() + (t * G + g) * d, static_cast<size_t>(d) * 4);
-          std::memcpy(pool->V(l, block) + (g * bs + pos % bs) * d, v_.data() + (t * G + g) * d, static_cast<size_t>(d) * 4);
-        }
+        pool->Write(l, kv->blocks()[static_cast<size_t>(pos / bs)], pos % bs, k_.data() + t * G * d, v_.data() + t * G * d);
       }
       pool_.Barrier();
       mark(ith, Phase::kNorms);

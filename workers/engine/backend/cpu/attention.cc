@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "workers/engine/backend/cpu/cpu_features.h"
 #include "workers/engine/backend/cpu/ops.h"
 
 namespace switchyard::cpu {
@@ -30,7 +31,7 @@ inline float DotInline(const float* a, const float* b, int64_t n) {
 // exp(x) for x <= 0 (softmax inputs after subtracting the max), relative error < 2e-7:
 // 2^k * p(r) with x = k ln2 + r, |r| <= ln2/2, p a degree-6 Taylor polynomial. Plain float
 // arithmetic without calls, so the loop around it vectorizes.
-inline float ExpNonPositive(float x) {
+inline float ExpInline(float x) {
   x = x < -87.0f ? -87.0f : x;
   const float k = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
   const float r = x - k * 0.693145751953125f - k * 1.42860682030941723212e-6f;
@@ -49,9 +50,16 @@ inline float ExpNonPositive(float x) {
 
 }  // namespace
 
+namespace internal {
+float ExpNonPositive(float x) { return ExpInline(x); }
+}  // namespace internal
+
 // One item is (token, kv head): the `group` query heads sharing that kv head read each key and
-// value once together.
-SWITCHYARD_SIMD_CLONES void AttentionItems(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores) {
+// value block once together. Scores come a block of positions at a time from the transposed
+// keys (a broadcast query element times a key row: vector lanes are positions); the weighted
+// sum of values keeps a 16-wide slice of each output in a register across a block.
+SWITCHYARD_SIMD_CLONES void AttentionItemsGeneric(const AttentionArgs& a, int64_t begin, int64_t end,
+                                                   std::vector<float>* scores) {
   const int64_t group = a.heads / a.kv_heads;
   const int64_t bs = a.pool->shape().block_size;
   const int64_t d = a.dim;
@@ -59,38 +67,84 @@ SWITCHYARD_SIMD_CLONES void AttentionItems(const AttentionArgs& a, int64_t begin
     const int64_t t = item / a.kv_heads, g = item % a.kv_heads;
     const AttentionToken& tok = a.tokens[t];
     const int64_t n = tok.position + 1;
-    scores->resize(static_cast<size_t>(n * group));
-    float* sc = scores->data();  // [group][n]
+    const int64_t nblocks = (n + bs - 1) / bs;
+    const int64_t padded = nblocks * bs;
+    scores->resize(static_cast<size_t>(padded * group));
+    float* sc = scores->data();  // [group][padded]
     const float* q0 = a.q + (t * a.heads + g * group) * d;
-    for (int64_t j = 0; j < n; ++j) {
-      const int32_t block = (*tok.blocks)[static_cast<size_t>(j / bs)];
-      const float* k = a.pool->K(a.layer, block) + (g * bs + j % bs) * d;
-      for (int64_t h = 0; h < group; ++h) sc[h * n + j] = DotInline(q0 + h * d, k, d) * a.scale;
+    for (int64_t b = 0; b < nblocks; ++b) {
+      const float* kt = a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * bs;  // [d][bs]
+      for (int64_t h = 0; h < group; ++h) {
+        const float* q = q0 + h * d;
+        float* s = sc + h * padded + b * bs;
+        // 16 positions per pass, accumulated in a local (a register) rather than through `s`,
+        // which the compiler must assume may alias the keys.
+        int64_t l0 = 0;
+        for (; l0 + 16 <= bs; l0 += 16) {
+          float acc[16] = {};
+          for (int64_t i = 0; i < d; ++i) {
+            const float qi = q[i];
+            const float* row = kt + i * bs + l0;
+            for (int x = 0; x < 16; ++x) acc[x] += qi * row[x];
+          }
+          for (int x = 0; x < 16; ++x) s[l0 + x] = acc[x];
+        }
+        for (; l0 < bs; ++l0) {  // block sizes that are not a multiple of 16
+          float acc = 0.0f;
+          for (int64_t i = 0; i < d; ++i) acc += q[i] * kt[i * bs + l0];
+          s[l0] = acc;
+        }
+      }
     }
     for (int64_t h = 0; h < group; ++h) {
-      float* s = sc + h * n;
-      float mx = s[0];
-      for (int64_t j = 1; j < n; ++j) mx = s[j] > mx ? s[j] : mx;
+      float* s = sc + h * padded;
+      float mx = s[0] * a.scale;
+      for (int64_t j = 0; j < n; ++j) {
+        s[j] *= a.scale;
+        mx = s[j] > mx ? s[j] : mx;
+      }
       float sum = 0.0f;
       for (int64_t j = 0; j < n; ++j) {
-        s[j] = ExpNonPositive(s[j] - mx);
+        s[j] = ExpInline(s[j] - mx);
         sum += s[j];
       }
       const float inv = 1.0f / sum;
       for (int64_t j = 0; j < n; ++j) s[j] *= inv;
+      for (int64_t j = n; j < padded; ++j) s[j] = 0.0f;  // positions past the token
     }
-    float* o0 = a.out + (t * a.heads + g * group) * d;
-    std::memset(o0, 0, static_cast<size_t>(group * d) * sizeof(float));
-    for (int64_t j = 0; j < n; ++j) {
-      const int32_t block = (*tok.blocks)[static_cast<size_t>(j / bs)];
-      const float* v = a.pool->V(a.layer, block) + (g * bs + j % bs) * d;
-      for (int64_t h = 0; h < group; ++h) {
-        const float p = sc[h * n + j];
-        float* o = o0 + h * d;
-        for (int64_t i = 0; i < d; ++i) o[i] += p * v[i];
+    for (int64_t h = 0; h < group; ++h) {
+      float* o = a.out + (t * a.heads + g * group + h) * d;
+      const float* p = sc + h * padded;
+      int64_t i0 = 0;
+      for (; i0 + 16 <= d; i0 += 16) {
+        float acc[16] = {};
+        for (int64_t b = 0; b < nblocks; ++b) {
+          const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * bs * d + i0;  // [bs][d]
+          const float* pb = p + b * bs;
+          for (int64_t l = 0; l < bs; ++l) {
+            const float pl = pb[l];
+            const float* v = vb + l * d;
+            for (int x = 0; x < 16; ++x) acc[x] += pl * v[x];
+          }
+        }
+        for (int x = 0; x < 16; ++x) o[i0 + x] = acc[x];
+      }
+      for (; i0 < d; ++i0) {  // head sizes that are not a multiple of 16
+        float acc = 0.0f;
+        for (int64_t b = 0; b < nblocks; ++b) {
+          const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * bs * d + i0;
+          for (int64_t l = 0; l < bs; ++l) acc += p[b * bs + l] * vb[l * d];
+        }
+        o[i0] = acc;
       }
     }
   }
+}
+
+void AttentionItems(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores) {
+  static const bool avx512 = HostCpuFeatures().avx512;
+  if (avx512 && internal::AttentionItemsAvx512(a, begin, end, scores)) return;
+  AttentionItemsGeneric(a, begin, end, scores);
 }
 
 void Attention(const AttentionArgs& a, ThreadPool& pool) {

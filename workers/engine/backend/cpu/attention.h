@@ -38,6 +38,14 @@ void Attention(const AttentionArgs& a, ThreadPool& pool);
 // region. `scores` is the thread's scratch.
 void AttentionItems(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores);
 
+namespace internal {
+// The AVX-512 kernel for the common shapes (block_size 16, head_dim a multiple of 16, up to 8
+// query heads per kv head). false: the shape is not one it handles (nothing computed).
+bool AttentionItemsAvx512(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores);
+// exp(x) for x <= 0, shared by the kernels so every variant rounds alike.
+float ExpNonPositive(float x);
+}  // namespace internal
+
 }  // namespace switchyard::cpu
 
 #endif  // SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_ATTENTION_H_
