@@ -1,0 +1,1 @@
+"""Banks and builders of the classifier's training data (see ../generate_training_data.py)."""

@@ -1,0 +1,178 @@
+#include "router/config/router_config.h"
+
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "workers/engine/util/mapped_file.h"
+#include "yaml-cpp/yaml.h"
+
+namespace switchyard {
+namespace {
+
+// yaml-cpp reports errors by throwing; everything that touches it stays inside this file's
+// try blocks and comes out as a Status.
+class Reader {
+ public:
+  explicit Reader(absl::string_view file) : file_(file) {}
+
+  absl::Status Error(const std::string& key, absl::string_view what) const {
+    return absl::InvalidArgumentError(absl::StrCat(file_, ": ", key, ": ", what));
+  }
+  absl::Status CheckKeys(const YAML::Node& map, const std::string& where, std::set<std::string> allowed) const {
+    if (!map.IsMap()) return Error(where.empty() ? "(top level)" : where, "expected a mapping");
+    for (const auto& kv : map) {
+      const std::string k = kv.first.as<std::string>();
+      if (!allowed.count(k)) {
+        std::string list;
+        for (const auto& a : allowed) absl::StrAppend(&list, list.empty() ? "" : ", ", a);
+        return Error(where.empty() ? k : absl::StrCat(where, ".", k), absl::StrCat("unknown key (expected one of: ", list, ")"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> String(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) return Error(key, "expected a string");
+    return n.as<std::string>();
+  }
+  absl::StatusOr<int64_t> Int(const YAML::Node& n, const std::string& key, int64_t lo, int64_t hi) const {
+    int64_t v;
+    if (!n.IsScalar() || !absl::SimpleAtoi(n.as<std::string>(), &v)) return Error(key, "expected an integer");
+    if (v < lo || v > hi) return Error(key, absl::StrCat(v, " is outside [", lo, ", ", hi, "]"));
+    return v;
+  }
+  absl::StatusOr<double> Double(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    double v;
+    if (!n.IsScalar() || !absl::SimpleAtod(n.as<std::string>(), &v)) return Error(key, "expected a number");
+    if (!(v >= lo && v <= hi)) return Error(key, absl::StrCat(v, " is outside [", lo, ", ", hi, "]"));
+    return v;
+  }
+
+ private:
+  std::string file_;
+};
+
+bool IsHostPort(absl::string_view s) {
+  const size_t colon = s.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) return false;
+  int port;
+  return absl::SimpleAtoi(s.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+}
+
+absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
+  RouterConfig c;
+  if (root.IsNull()) return r.Error("(top level)", "the file is empty");
+  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "health"}); !s.ok()) return s;
+  if (root["listen"]) {
+    auto v = r.String(root["listen"], "listen");
+    if (!v.ok()) return v.status();
+    if (!IsHostPort(*v)) return r.Error("listen", absl::StrCat("'", *v, "' is not HOST:PORT"));
+    c.listen = *v;
+  }
+  if (!root["pools"]) return r.Error("pools", "required: one pool per role (reasoning, coder, translation)");
+  const YAML::Node pools = root["pools"];
+  if (!pools.IsMap()) return r.Error("pools", "expected a mapping of role to pool");
+  for (const auto& kv : pools) {
+    const std::string role = kv.first.as<std::string>();
+    const std::string key = absl::StrCat("pools.", role);
+    if (!IsRole(role)) return r.Error(key, "unknown role (expected reasoning, coder or translation)");
+    if (auto s = r.CheckKeys(kv.second, key, {"endpoints", "target"}); !s.ok()) return s;
+    PoolConfig p;
+    if (kv.second["endpoints"]) {
+      const YAML::Node eps = kv.second["endpoints"];
+      if (!eps.IsSequence() || eps.size() == 0) return r.Error(key + ".endpoints", "expected a non-empty list of HOST:PORT");
+      for (size_t i = 0; i < eps.size(); ++i) {
+        const std::string k = absl::StrCat(key, ".endpoints[", i, "]");
+        auto v = r.String(eps[i], k);
+        if (!v.ok()) return v.status();
+        if (!IsHostPort(*v)) return r.Error(k, absl::StrCat("'", *v, "' is not HOST:PORT"));
+        p.endpoints.push_back(*v);
+      }
+    }
+    if (kv.second["target"]) {
+      auto v = r.String(kv.second["target"], key + ".target");
+      if (!v.ok()) return v.status();
+      if (v->empty()) return r.Error(key + ".target", "empty");
+      p.target = *v;
+    }
+    if (p.endpoints.empty() == p.target.empty()) return r.Error(key, "give exactly one of endpoints and target");
+    c.pools[role] = std::move(p);
+  }
+  if (c.pools.empty()) return r.Error("pools", "no pool defined");
+  if (root["classifier"]) {
+    const YAML::Node n = root["classifier"];
+    if (auto s = r.CheckKeys(n, "classifier", {"model", "min_confidence", "fallback_route"}); !s.ok()) return s;
+    if (n["model"]) {
+      auto v = r.String(n["model"], "classifier.model");
+      if (!v.ok()) return v.status();
+      c.classifier_model = *v;
+    }
+    if (n["min_confidence"]) {
+      auto v = r.Double(n["min_confidence"], "classifier.min_confidence", 0.0, 1.0);
+      if (!v.ok()) return v.status();
+      c.min_confidence = *v;
+    }
+    if (n["fallback_route"]) {
+      auto v = r.String(n["fallback_route"], "classifier.fallback_route");
+      if (!v.ok()) return v.status();
+      if (!IsRole(*v)) return r.Error("classifier.fallback_route", absl::StrCat("'", *v, "' is not a role"));
+      c.fallback_route = *v;
+    }
+  }
+  if (!c.pools.count(c.fallback_route)) {
+    return r.Error("classifier.fallback_route", absl::StrCat("'", c.fallback_route, "' has no pool"));
+  }
+  if (root["defaults"]) {
+    const YAML::Node n = root["defaults"];
+    if (auto s = r.CheckKeys(n, "defaults", {"deadline_seconds", "max_tokens"}); !s.ok()) return s;
+    if (n["deadline_seconds"]) {
+      auto v = r.Int(n["deadline_seconds"], "defaults.deadline_seconds", 1, 86400);
+      if (!v.ok()) return v.status();
+      c.deadline_seconds = *v;
+    }
+    if (n["max_tokens"]) {
+      auto v = r.Int(n["max_tokens"], "defaults.max_tokens", 1, 1 << 20);
+      if (!v.ok()) return v.status();
+      c.max_tokens = static_cast<int32_t>(*v);
+    }
+  }
+  if (root["health"]) {
+    const YAML::Node n = root["health"];
+    if (auto s = r.CheckKeys(n, "health", {"interval_ms", "timeout_ms"}); !s.ok()) return s;
+    if (n["interval_ms"]) {
+      auto v = r.Int(n["interval_ms"], "health.interval_ms", 10, 600000);
+      if (!v.ok()) return v.status();
+      c.health_interval_ms = *v;
+    }
+    if (n["timeout_ms"]) {
+      auto v = r.Int(n["timeout_ms"], "health.timeout_ms", 10, 600000);
+      if (!v.ok()) return v.status();
+      c.health_timeout_ms = *v;
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+bool IsRole(absl::string_view name) { return name == "reasoning" || name == "coder" || name == "translation"; }
+
+absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view yaml, absl::string_view file) {
+  Reader r(file);
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    return Parse(root, r);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", e.what()));
+  }
+}
+
+absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  return ParseRouterConfig(*text, path);
+}
+
+}  // namespace switchyard

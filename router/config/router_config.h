@@ -1,0 +1,61 @@
+// RouterConfig: the router's YAML configuration.
+//
+//   listen: 127.0.0.1:7700
+//   pools:                       # one per role; a role without a pool cannot be routed to
+//     reasoning:   {endpoints: [127.0.0.1:7801, 127.0.0.1:7811]}   # replicas picked by load
+//     coder:       {endpoints: [127.0.0.1:7802]}
+//     translation: {target: "dns:///workers-translation.ns.svc:7800"}  # gRPC balances the
+//                                                                    # resolved addresses
+//   classifier:
+//     model: router/classify/model/classifier.bin   # default: the shipped model
+//     min_confidence: 0.0        # below it, fallback_route is used
+//     fallback_route: reasoning
+//   defaults:
+//     deadline_seconds: 300      # for requests that carry none
+//     max_tokens: 1024
+//   health:
+//     interval_ms: 500
+//     timeout_ms: 1000
+//
+// Thread safety: a plain value.
+#ifndef SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
+#define SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace switchyard {
+
+inline constexpr const char* kRoles[] = {"reasoning", "coder", "translation"};
+bool IsRole(absl::string_view name);
+
+struct PoolConfig {
+  std::vector<std::string> endpoints;  // HOST:PORT replicas, or
+  std::string target;                  // one gRPC target (dns:///name:port) balanced by gRPC
+};
+
+struct RouterConfig {
+  std::string listen = "127.0.0.1:7700";
+  std::map<std::string, PoolConfig> pools;  // role -> pool
+  std::string classifier_model;             // empty: the shipped model
+  double min_confidence = 0.0;
+  std::string fallback_route = "reasoning";
+  int64_t deadline_seconds = 300;
+  int32_t max_tokens = 1024;
+  int64_t health_interval_ms = 500;
+  int64_t health_timeout_ms = 1000;
+};
+
+// InvalidArgument naming `file` and the key ("router.yaml: pools.coder.endpoints[1]: ...") for
+// malformed YAML, unknown keys, wrong types, bad addresses or roles.
+absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view yaml, absl::string_view file);
+absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path);
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_

@@ -1,0 +1,98 @@
+// WorkerPools: the router's view of its workers: one pool per role, each a list of replicas
+// (a gRPC channel each), with health and load kept fresh by a background checker.
+//
+// Pick() returns the least-loaded healthy replica of a role: load is the streams this router
+// has open to it plus the queue the worker last reported, ties broken in turn. A replica is
+// healthy after a grpc.health.v1 Check answers SERVING, and out as soon as a check fails or a
+// call to it fails with UNAVAILABLE; the next good check puts it back. A pool given as one
+// gRPC target (dns:///...) is one replica whose addresses gRPC itself balances (round_robin)
+// and health-checks.
+// Thread safety: all methods are safe from any thread.
+#ifndef SWITCHYARD_ROUTER_POOLS_WORKER_POOLS_H_
+#define SWITCHYARD_ROUTER_POOLS_WORKER_POOLS_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "router/config/router_config.h"
+#include "switchyard/v1/worker.grpc.pb.h"
+
+namespace switchyard {
+
+class Replica {
+ public:
+  Replica(std::string role, std::string endpoint, std::shared_ptr<grpc::Channel> channel);
+
+  const std::string& role() const { return role_; }
+  const std::string& endpoint() const { return endpoint_; }
+  v1::Worker::Stub& stub() { return *stub_; }
+
+  struct State {
+    bool healthy = false;
+    int32_t running = 0;
+    int32_t queued = 0;
+    int64_t kv_blocks_free = 0;
+    std::string last_error;
+  };
+  State state() const ABSL_LOCKS_EXCLUDED(mu_);
+  int inflight() const { return inflight_.load(std::memory_order_relaxed); }
+  // A stream to this replica starts / ends (the router's own, always fresh, load signal).
+  void Acquire() { inflight_.fetch_add(1, std::memory_order_relaxed); }
+  void Release() { inflight_.fetch_sub(1, std::memory_order_relaxed); }
+
+  void MarkFailed(const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
+  // One health check and load refresh, with `timeout` per call.
+  void Check(std::chrono::milliseconds timeout) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  std::string role_;
+  std::string endpoint_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Worker::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::atomic<int> inflight_{0};
+  mutable absl::Mutex mu_;
+  State state_ ABSL_GUARDED_BY(mu_);
+};
+
+class WorkerPools {
+ public:
+  static std::unique_ptr<WorkerPools> Create(const RouterConfig& config);
+  ~WorkerPools();  // stops the checker
+
+  // Starts the background checker (first round at once).
+  void Start();
+  // Unavailable naming the role when it has no pool or no healthy replica outside `exclude`.
+  absl::StatusOr<Replica*> Pick(absl::string_view role, const std::vector<const Replica*>& exclude = {});
+  bool HasPool(absl::string_view role) const;
+  std::vector<Replica*> replicas() const { return all_; }
+  // Runs one round of checks now (tests; `switchyard up` waiting for readiness).
+  void CheckAll();
+
+  WorkerPools(std::vector<std::unique_ptr<Replica>> replicas, std::chrono::milliseconds interval,
+              std::chrono::milliseconds timeout);
+
+ private:
+  void Loop();
+  std::vector<std::unique_ptr<Replica>> owned_;
+  std::vector<Replica*> all_;
+  std::chrono::milliseconds interval_, timeout_;
+  std::atomic<uint64_t> turn_{0};
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_ROUTER_POOLS_WORKER_POOLS_H_

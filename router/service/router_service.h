@@ -1,0 +1,55 @@
+// RouterService: switchyard.v1.Router. Chat classifies the conversation (unless the client
+// pinned a route), picks the least-loaded healthy replica of that role, and relays the
+// worker's stream, the route decision first. A worker that fails before its first event is
+// retried once on another replica; one that fails after it ends the stream with UNAVAILABLE
+// naming the worker. The client's deadline (or the configured default) and its cancellation
+// travel to the worker.
+// Thread safety: gRPC drives it from its threads; the classifier and pools are shared.
+#ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
+#define SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "router/classify/classifier.h"
+#include "router/config/router_config.h"
+#include "router/pools/worker_pools.h"
+#include "switchyard/v1/router.grpc.pb.h"
+
+namespace switchyard {
+
+// The routing decision for a request, before a replica is chosen.
+struct RouteChoice {
+  std::string role;
+  std::string label;
+  float confidence = 0;
+  bool pinned = false;
+  std::vector<std::pair<std::string, float>> features;
+};
+
+class RouterService final : public v1::Router::CallbackService {
+ public:
+  // All three must outlive the service.
+  RouterService(const RouterConfig& config, const classify::Classifier& classifier, WorkerPools& pools)
+      : config_(config), classifier_(classifier), pools_(pools) {}
+
+  grpc::ServerWriteReactor<v1::ChatEvent>* Chat(grpc::CallbackServerContext* ctx, const v1::ChatRequest* request) override;
+  grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* ctx, const v1::ClassifyRequest* request,
+                                     v1::ClassifyResponse* response) override;
+  grpc::ServerUnaryReactor* ListWorkers(grpc::CallbackServerContext* ctx, const v1::ListWorkersRequest* request,
+                                        v1::ListWorkersResponse* response) override;
+
+  // InvalidArgument for an unknown route or a request with no message to classify.
+  absl::StatusOr<RouteChoice> Route(const v1::ChatRequest& request) const;
+  const RouterConfig& config() const { return config_; }
+  WorkerPools& pools() { return pools_; }
+
+ private:
+  const RouterConfig& config_;
+  const classify::Classifier& classifier_;
+  WorkerPools& pools_;
+};
+
+}  // namespace switchyard
+
+#endif  // SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_

@@ -1,0 +1,1 @@
+switchyard_add_fuzzer(router_config_fuzz SOURCE router_config_fuzz.cc LIBS switchyard_router)

@@ -1,0 +1,299 @@
+// The router and its workers as processes on loopback: one reasoning worker, two coder
+// replicas, one translation worker, and switchyard-router over them. Requests are classified
+// and routed to each role, pinned routes win, 32 concurrent streams finish with the tokens the
+// engine alone gives, cancellation frees the worker, a worker killed before its first token is
+// retried on another replica, one killed after it ends the stream with UNAVAILABLE, a hung
+// worker hits the deadline, bad requests get the right codes.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "switchyard/v1/router.grpc.pb.h"
+#include "switchyard/v1/worker.grpc.pb.h"
+#include "tests/support/child_process.h"
+#include "tests/support/test_paths.h"
+#include "workers/engine/model/model_writer.h"
+
+namespace switchyard {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+struct Worker {
+  std::string role;
+  std::unique_ptr<testing::ChildProcess> proc;
+  std::string address;
+};
+
+class RouterProcessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto tok = testing::QwenTokenizerDir();
+    if (!tok) return;
+    dir_ = std::make_unique<testing::ScratchDir>();
+    ModelWriteOptions o;
+    o.out_dir = dir_->File("model");
+    o.shape = *NamedModelShape("tiny");
+    o.shape.max_position_embeddings = 1024;
+    o.seed = 41;
+    o.tokenizer_dir = *tok;
+    ASSERT_TRUE(WriteRandomModel(o).ok());
+    for (const char* role : {"reasoning", "coder", "coder", "translation"}) {
+      Worker w;
+      w.role = role;
+      auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", role, "--model", o.out_dir,
+                                             "--listen", "127.0.0.1:0", "--threads", "1", "--max-batch", "40",
+                                             "--kv-cache-tokens", "16384"},
+                                            dir_->File(absl::StrCat("worker-", workers_.size(), ".log")));
+      ASSERT_TRUE(p.ok()) << p.status();
+      w.proc = std::move(*p);
+      auto addr = w.proc->WaitForLine("listening ", 30s);
+      ASSERT_TRUE(addr.ok()) << addr.status();
+      w.address = *addr;
+      workers_.push_back(std::move(w));
+    }
+    for (auto& w : workers_) ASSERT_TRUE(w.proc->WaitForLine("ready ", 60s).ok());
+    std::ofstream cfg(dir_->File("router.yaml"));
+    cfg << "listen: 127.0.0.1:0\npools:\n"
+        << "  reasoning: {endpoints: [" << workers_[0].address << "]}\n"
+        << "  coder: {endpoints: [" << workers_[1].address << ", " << workers_[2].address << "]}\n"
+        << "  translation: {endpoints: [" << workers_[3].address << "]}\n"
+        << "defaults: {max_tokens: 16}\nhealth: {interval_ms: 200, timeout_ms: 500}\n";
+    cfg.close();
+    auto r = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-router", "--config", dir_->File("router.yaml")},
+                                          dir_->File("router.log"));
+    ASSERT_TRUE(r.ok()) << r.status();
+    router_ = std::move(*r);
+    auto addr = router_->WaitForLine("listening ", 30s);
+    ASSERT_TRUE(addr.ok()) << addr.status();
+    router_address_ = *addr;
+    ASSERT_TRUE(router_->WaitForLine("ready ", 30s).ok());
+  }
+  static void TearDownTestSuite() {
+    router_.reset();
+    workers_.clear();
+    dir_.reset();
+  }
+  void SetUp() override {
+    if (!router_) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
+    stub_ = v1::Router::NewStub(grpc::CreateChannel(router_address_, grpc::InsecureChannelCredentials()));
+  }
+
+  struct Result {
+    v1::RouteDecision route;
+    std::string trace_id;
+    std::string text;
+    std::vector<int32_t> tokens;
+    v1::FinishReason reason = v1::FINISH_REASON_UNSPECIFIED;
+    grpc::Status status;
+    int events = 0;
+  };
+  static v1::ChatRequest Chat(const std::string& text, const std::string& route = "auto", uint64_t seed = 7) {
+    v1::ChatRequest r;
+    v1::ChatMessage* m = r.add_messages();
+    m->set_role(v1::ChatMessage::USER);
+    m->set_content(text);
+    r.set_route(route);
+    r.mutable_sampling()->set_seed(seed);
+    r.mutable_sampling()->set_temperature(0.7f);
+    r.mutable_sampling()->set_max_tokens(12);
+    return r;
+  }
+  Result Send(const v1::ChatRequest& req, std::chrono::milliseconds deadline = 60s) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + deadline);
+    auto reader = stub_->Chat(&ctx, req);
+    Result r;
+    v1::ChatEvent e;
+    while (reader->Read(&e)) {
+      ++r.events;
+      if (e.has_route()) r.route = e.route();
+      if (!e.trace_id().empty()) r.trace_id = e.trace_id();
+      if (e.has_text_delta()) r.text += e.text_delta();
+      if (e.has_reasoning_delta()) r.text += e.reasoning_delta();
+      for (int32_t t : e.token_ids()) r.tokens.push_back(t);
+      if (e.has_finish()) r.reason = e.finish().reason();
+    }
+    r.status = reader->Finish();
+    return r;
+  }
+  // Tokens a worker gives for the same request, asked directly (the engine alone).
+  std::vector<int32_t> Direct(const Worker& w, const v1::ChatRequest& chat) {
+    auto stub = v1::Worker::NewStub(grpc::CreateChannel(w.address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    v1::GenerateRequest req;
+    *req.mutable_messages() = chat.messages();
+    *req.mutable_sampling() = chat.sampling();
+    auto reader = stub->Generate(&ctx, req);
+    std::vector<int32_t> tokens;
+    v1::GenerateEvent e;
+    while (reader->Read(&e)) {
+      for (int32_t t : e.token_ids()) tokens.push_back(t);
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    return tokens;
+  }
+  v1::ListWorkersResponse Workers() {
+    grpc::ClientContext ctx;
+    v1::ListWorkersResponse resp;
+    EXPECT_TRUE(stub_->ListWorkers(&ctx, v1::ListWorkersRequest(), &resp).ok());
+    return resp;
+  }
+
+  static inline std::unique_ptr<testing::ScratchDir> dir_;
+  static inline std::vector<Worker> workers_;
+  static inline std::unique_ptr<testing::ChildProcess> router_;
+  static inline std::string router_address_;
+  std::unique_ptr<v1::Router::Stub> stub_;
+};
+
+TEST_F(RouterProcessTest, ClassifiesAndRoutesToEachRole) {
+  const std::map<std::string, std::string> prompts = {
+      {"translation", "Translate into German: The meeting has been moved to Thursday afternoon."},
+      {"coder", "Write a Python function that parses an ISO 8601 date string and returns a datetime object."},
+      {"reasoning", "A train leaves at 3 pm going 60 km/h; another leaves an hour later at 80 km/h. When does the "
+                    "second catch up? Explain step by step."}};
+  for (const auto& [role, text] : prompts) {
+    const Result r = Send(Chat(text));
+    ASSERT_TRUE(r.status.ok()) << role << ": " << r.status.error_message();
+    EXPECT_EQ(r.route.role(), role);
+    EXPECT_EQ(r.route.label(), role);
+    EXPECT_FALSE(r.route.pinned());
+    EXPECT_GT(r.route.confidence(), 0.5f);
+    EXPECT_FALSE(r.route.features().empty());
+    EXPECT_EQ(r.trace_id.size(), 32u);
+    EXPECT_EQ(r.reason, v1::LENGTH);
+    EXPECT_EQ(r.tokens.size(), 12u);
+  }
+}
+
+TEST_F(RouterProcessTest, PinnedRouteBeatsTheClassifier) {
+  const Result r = Send(Chat("Translate into French: good morning", "coder"));
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.route.role(), "coder");
+  EXPECT_EQ(r.route.label(), "translation");
+  EXPECT_TRUE(r.route.pinned());
+  EXPECT_TRUE(r.route.replica() == workers_[1].address || r.route.replica() == workers_[2].address);
+}
+
+TEST_F(RouterProcessTest, ConcurrentStreamsMatchTheEngineAlone) {
+  const int n = 32;
+  std::vector<Result> got(n);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      got[static_cast<size_t>(i)] = Send(Chat(absl::StrCat("Request ", i, ": explain why the sky is blue"), "reasoning",
+                                              static_cast<uint64_t>(100 + i)));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < n; ++i) {
+    const Result& r = got[static_cast<size_t>(i)];
+    ASSERT_TRUE(r.status.ok()) << i << ": " << r.status.error_message();
+    EXPECT_EQ(r.tokens, Direct(workers_[0], Chat(absl::StrCat("Request ", i, ": explain why the sky is blue"), "reasoning",
+                                                 static_cast<uint64_t>(100 + i))))
+        << "stream " << i;
+  }
+}
+
+TEST_F(RouterProcessTest, CancellationFreesTheWorkerSlot) {
+  auto worker = v1::Worker::NewStub(grpc::CreateChannel(workers_[3].address, grpc::InsecureChannelCredentials()));
+  v1::ChatRequest req = Chat("Translate into Spanish: a long story", "translation");
+  req.mutable_sampling()->set_max_tokens(900);
+  grpc::ClientContext ctx;
+  auto reader = stub_->Chat(&ctx, req);
+  v1::ChatEvent e;
+  ASSERT_TRUE(reader->Read(&e));  // the route
+  ASSERT_TRUE(reader->Read(&e));  // the first token
+  ctx.TryCancel();
+  while (reader->Read(&e)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  bool idle = false;
+  for (int i = 0; i < 300 && !idle; ++i) {
+    grpc::ClientContext ictx;
+    v1::WorkerInfo info;
+    ASSERT_TRUE(worker->Info(&ictx, v1::InfoRequest(), &info).ok());
+    idle = info.running() == 0 && info.kv_blocks_free() == info.kv_blocks_total();
+    if (!idle) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(idle) << "the worker still holds the cancelled sequence";
+}
+
+TEST_F(RouterProcessTest, BadRequestsGetTheRightCodes) {
+  EXPECT_EQ(Send(Chat("hello", "chef")).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Send(Chat("hello", "chef")).status.error_message(), HasSubstr("route: 'chef'"));
+  v1::ChatRequest empty;
+  EXPECT_EQ(Send(empty).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ChatRequest bad = Chat("Write a sort function", "coder");
+  bad.mutable_sampling()->set_temperature(-1);
+  const Result r = Send(bad);
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(r.status.error_message(), HasSubstr("temperature"));
+  grpc::ClientContext ctx;
+  v1::ClassifyRequest creq;
+  creq.set_text("Translate into Italian: where is the station?");
+  v1::ClassifyResponse cresp;
+  ASSERT_TRUE(stub_->Classify(&ctx, creq, &cresp).ok());
+  EXPECT_EQ(cresp.label(), "translation");
+  EXPECT_EQ(cresp.scores().size(), 3u);
+}
+
+TEST_F(RouterProcessTest, ZaHungWorkerHitsTheDeadline) {
+  workers_[0].proc->Signal(SIGSTOP);
+  const auto t0 = std::chrono::steady_clock::now();
+  const Result r = Send(Chat("Why is the sum of two odd numbers even?", "reasoning"), 1500ms);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  workers_[0].proc->Signal(SIGCONT);
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(took, 5s);
+}
+
+TEST_F(RouterProcessTest, ZbWorkerKilledBeforeFirstTokenIsRetriedOnAnotherReplica) {
+  // Kill coder replica A; the router learns of it from the failed call (or the next health
+  // check) and serves every request from replica B.
+  workers_[1].proc->Signal(SIGKILL);
+  workers_[1].proc->Wait(5s);
+  for (int i = 0; i < 6; ++i) {
+    const Result r = Send(Chat("Write a C function that reverses a string in place.", "coder", static_cast<uint64_t>(i)));
+    ASSERT_TRUE(r.status.ok()) << "request " << i << ": " << r.status.error_message();
+    EXPECT_EQ(r.tokens.size(), 12u);
+  }
+  bool a_unhealthy = false;
+  for (const auto& rep : Workers().replicas()) {
+    if (rep.endpoint() == workers_[1].address) a_unhealthy = !rep.healthy();
+  }
+  EXPECT_TRUE(a_unhealthy);
+}
+
+TEST_F(RouterProcessTest, ZcWorkerKilledAfterFirstTokenEndsWithUnavailable) {
+  v1::ChatRequest req = Chat("Translate into Dutch: an endless text", "translation");
+  req.mutable_sampling()->set_max_tokens(900);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto reader = stub_->Chat(&ctx, req);
+  v1::ChatEvent e;
+  ASSERT_TRUE(reader->Read(&e));  // route
+  ASSERT_TRUE(reader->Read(&e));  // first token
+  workers_[3].proc->Signal(SIGKILL);
+  while (reader->Read(&e)) {
+  }
+  const grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("failed after the answer had started"));
+  EXPECT_THAT(s.error_message(), HasSubstr(workers_[3].address));
+}
+
+}  // namespace
+}  // namespace switchyard

@@ -1,0 +1,67 @@
+#include "router/config/router_config.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace switchyard {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(RouterConfigTest, ReadsAFullConfig) {
+  auto c = ParseRouterConfig(R"(
+listen: 0.0.0.0:7700
+pools:
+  reasoning: {endpoints: [127.0.0.1:7801, "127.0.0.1:7811"]}
+  coder:
+    endpoints:
+      - 127.0.0.1:7802
+  translation: {target: "dns:///workers-translation.default.svc:7800"}
+classifier: {min_confidence: 0.4, fallback_route: coder}
+defaults: {deadline_seconds: 60, max_tokens: 256}
+health: {interval_ms: 200, timeout_ms: 300}
+)", "router.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen, "0.0.0.0:7700");
+  EXPECT_EQ(c->pools.at("reasoning").endpoints, (std::vector<std::string>{"127.0.0.1:7801", "127.0.0.1:7811"}));
+  EXPECT_EQ(c->pools.at("translation").target, "dns:///workers-translation.default.svc:7800");
+  EXPECT_DOUBLE_EQ(c->min_confidence, 0.4);
+  EXPECT_EQ(c->fallback_route, "coder");
+  EXPECT_EQ(c->deadline_seconds, 60);
+  EXPECT_EQ(c->max_tokens, 256);
+  EXPECT_EQ(c->health_interval_ms, 200);
+}
+
+TEST(RouterConfigTest, ErrorsNameTheKey) {
+  struct Case {
+    const char* yaml;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"", "router.yaml: (top level): the file is empty"},
+      {"pools: {coder: {endpoints: [1.2.3.4:7]}}\nlisten: nowhere", "router.yaml: listen: 'nowhere' is not HOST:PORT"},
+      {"pools: {coder: {endpoints: [a:1, b]}}", "router.yaml: pools.coder.endpoints[1]: 'b' is not HOST:PORT"},
+      {"pools: {chef: {endpoints: [a:1]}}", "router.yaml: pools.chef: unknown role"},
+      {"pools: {coder: {endpoints: [a:1], target: x}}", "router.yaml: pools.coder: give exactly one of endpoints and target"},
+      {"pools: {coder: {endpoints: []}}", "pools.coder.endpoints: expected a non-empty list"},
+      {"pools: {coder: {endpoints: [a:1]}}\nlisen: x:1", "router.yaml: lisen: unknown key"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder, min_confidence: 2}",
+       "classifier.min_confidence: 2 is outside [0, 1]"},
+      {"pools: {coder: {endpoints: [a:1]}}", "classifier.fallback_route: 'reasoning' has no pool"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\ndefaults: {max_tokens: lots}",
+       "defaults.max_tokens: expected an integer"},
+      {"pools: [1, 2]", "pools: expected a mapping"},
+      {"pools: {coder: {endpoints: [a:1]}\n  bad indent: [", "router.yaml:"},
+      {"listen: 127.0.0.1:1", "pools: required"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseRouterConfig(c.yaml, "router.yaml");
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(c.message)) << c.yaml;
+  }
+  EXPECT_EQ(LoadRouterConfig("/nonexistent/router.yaml").status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace switchyard
