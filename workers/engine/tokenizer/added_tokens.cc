@@ -42,14 +42,22 @@ AddedTokenMatcher::AddedTokenMatcher(const std::vector<AddedToken>& tokens) {
   }
 }
 
-void AddedTokenMatcher::Split(absl::string_view text, std::vector<Piece>* out) const {
+void AddedTokenMatcher::Split(absl::string_view text, std::vector<Piece>* out,
+                              const std::vector<std::pair<uint32_t, uint32_t>>* allowed) const {
   size_t plain_start = 0;  // start of the plain run not yet emitted
   size_t i = 0;
+  size_t next_allowed = 0;  // first range that does not end before i
+  auto is_allowed = [&](size_t b, size_t e) {
+    if (allowed == nullptr) return true;
+    while (next_allowed < allowed->size() && (*allowed)[next_allowed].second <= b) ++next_allowed;
+    return next_allowed < allowed->size() && (*allowed)[next_allowed].first <= b && e <= (*allowed)[next_allowed].second;
+  };
   while (any_ && i < text.size()) {
     const auto& cands = by_first_[static_cast<uint8_t>(text[i])];
     const Entry* hit = nullptr;
     for (const Entry& e : cands) {
       if (text.size() - i < e.content.size() || text.compare(i, e.content.size(), e.content) != 0) continue;
+      if (!is_allowed(i, i + e.content.size())) continue;
       if (e.single_word) {
         const size_t end = i + e.content.size();
         if ((i > 0 && IsWordChar(text, PrevCharStart(text, i))) || (end < text.size() && IsWordChar(text, end))) {

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -35,8 +36,10 @@ class AddedTokenMatcher {
     int32_t id;
   };
   // Splits `text` into plain runs and added tokens. Whitespace absorbed by lstrip / rstrip
-  // belongs to neither side, as in tokenizers.
-  void Split(absl::string_view text, std::vector<Piece>* out) const;
+  // belongs to neither side, as in tokenizers. With `allowed`, a literal counts only where it
+  // lies entirely inside one of those (sorted, disjoint) byte ranges; elsewhere it is text.
+  void Split(absl::string_view text, std::vector<Piece>* out,
+             const std::vector<std::pair<uint32_t, uint32_t>>* allowed = nullptr) const;
 
  private:
   struct Entry {

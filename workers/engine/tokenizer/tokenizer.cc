@@ -321,7 +321,14 @@ absl::StatusOr<std::vector<int32_t>> Tokenizer::Encode(absl::string_view text,
     return ids;
   }
   std::vector<AddedTokenMatcher::Piece> pieces;
-  matcher_.Split(text, &pieces);
+  if (options.special_spans != nullptr) {
+    std::vector<std::pair<uint32_t, uint32_t>> allowed;
+    allowed.reserve(options.special_spans->size());
+    for (const TextSpan& s : *options.special_spans) allowed.emplace_back(s.begin, s.end);
+    matcher_.Split(text, &pieces, &allowed);
+  } else {
+    matcher_.Split(text, &pieces);
+  }
   for (const auto& p : pieces) {
     if (p.id >= 0) {
       ids.push_back(p.id);

@@ -32,6 +32,9 @@ struct EncodeOptions {
   // true: literals of added tokens ("<|im_end|>", "<think>") become those tokens, as the
   // Hugging Face tokenizer does. false: every byte is plain text, for untrusted content.
   bool parse_special = true;
+  // With parse_special: only literals lying inside these byte ranges count (a chat template's
+  // own text); the same literal typed in a message stays text. Sorted, disjoint.
+  const std::vector<TextSpan>* special_spans = nullptr;
 };
 
 class Tokenizer {

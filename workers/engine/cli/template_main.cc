@@ -1,0 +1,76 @@
+// switchyard-template: renders a conversation with the model's chat template and prints the
+// prompt's bytes to stdout, nothing else, so it can be diffed against a Jinja rendering.
+//
+//   switchyard-template --model DIR --messages FILE.json [--tools FILE.json]
+//                       [--enable-thinking true|false] [--no-generation-prompt]
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "workers/engine/chat/chat_messages.h"
+#include "workers/engine/chat/chat_template.h"
+#include "workers/engine/cli/args.h"
+#include "workers/engine/model/tokenizer_config.h"
+#include "workers/engine/util/mapped_file.h"
+
+namespace switchyard::cli {
+namespace {
+
+constexpr char kTool[] = "switchyard-template";
+constexpr char kUsage[] =
+    "usage: switchyard-template --model DIR --messages FILE.json [--tools FILE.json]\n"
+    "         [--enable-thinking true|false] [--no-generation-prompt]\n"
+    "Prints the prompt the model's chat template makes of the messages (OpenAI JSON: role,\n"
+    "content, reasoning_content, tool_calls, tool_call_id) and tools, byte for byte.\n";
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  Args args({"model", "messages", "tools", "enable-thinking"}, {"no-generation-prompt", "help"});
+  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
+  if (args.Has("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  auto dir = args.Required("model");
+  auto messages_path = args.Required("messages");
+  for (const absl::Status& s : {dir.status(), messages_path.status()}) {
+    if (!s.ok()) return UsageError(kTool, s, kUsage);
+  }
+  RenderOptions options;
+  options.add_generation_prompt = !args.Has("no-generation-prompt");
+  if (auto v = args.Get("enable-thinking")) {
+    if (*v != "true" && *v != "false") {
+      return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--enable-thinking: '", *v, "' (use true or false)")), kUsage);
+    }
+    options.enable_thinking = *v == "true";
+  }
+  auto config = LoadTokenizerConfig(*dir);
+  if (!config.ok()) return Fail(config.status());
+  auto tmpl = ChatTemplate::Create(config->chat_template);
+  if (!tmpl.ok()) return Fail(tmpl.status());
+  auto text = ReadFileToString(*messages_path);
+  if (!text.ok()) return Fail(text.status());
+  auto messages = ParseChatMessages(*text, *messages_path);
+  if (!messages.ok()) return Fail(messages.status());
+  std::vector<ChatTool> tools;
+  if (auto tools_path = args.Get("tools")) {
+    auto t = ReadFileToString(*tools_path);
+    if (!t.ok()) return Fail(t.status());
+    auto parsed = ParseChatTools(*t, *tools_path);
+    if (!parsed.ok()) return Fail(parsed.status());
+    tools = std::move(*parsed);
+  }
+  auto prompt = tmpl->Render(*messages, tools, options);
+  if (!prompt.ok()) return Fail(prompt.status());
+  std::fwrite(prompt->text.data(), 1, prompt->text.size(), stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace switchyard::cli
+
+int main(int argc, char** argv) { return switchyard::cli::Run(argc, argv); }
