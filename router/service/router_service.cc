@@ -169,6 +169,7 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
       case v1::GenerateEvent::kTextDelta: out.set_text_delta(e.text_delta()); break;
       case v1::GenerateEvent::kToolCall: *out.mutable_tool_call() = e.tool_call(); break;
       case v1::GenerateEvent::kFinish: *out.mutable_finish() = e.finish(); break;
+      case v1::GenerateEvent::kToolCallError: *out.mutable_tool_call_error() = e.tool_call_error(); break;
       case v1::GenerateEvent::EVENT_NOT_SET: break;
     }
     *out.mutable_token_ids() = e.token_ids();

@@ -271,7 +271,8 @@ TEST_F(RouterProcessTest, ZbWorkerKilledBeforeFirstTokenIsRetriedOnAnotherReplic
     EXPECT_EQ(r.tokens.size(), 12u);
   }
   bool a_unhealthy = false;
-  for (const auto& rep : Workers().replicas()) {
+  const v1::ListWorkersResponse listed = Workers();
+  for (const auto& rep : listed.replicas()) {
     if (rep.endpoint() == workers_[1].address) a_unhealthy = !rep.healthy();
   }
   EXPECT_TRUE(a_unhealthy);

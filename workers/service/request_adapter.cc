@@ -1,11 +1,57 @@
 #include "workers/service/request_adapter.h"
 
+#include <random>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "workers/engine/chat/chat_messages.h"
+#include "workers/engine/chat/output_parser.h"
 
 namespace switchyard {
 namespace {
 
-// Until the chat output parser is wired in, every byte is answer text.
+// Reasoning, text and tool-call events from the model's text, through the output parser.
+class ParsedOutput final : public OutputEvents {
+ public:
+  explicit ParsedOutput(bool starts_in_reasoning) : parser_(starts_in_reasoning) {}
+  std::vector<v1::GenerateEvent> Push(const std::string& text) override { return Convert(parser_.Push(text)); }
+  std::vector<v1::GenerateEvent> Finish() override { return Convert(parser_.Finish()); }
+  bool saw_tool_calls() const override { return saw_calls_; }
+
+ private:
+  std::vector<v1::GenerateEvent> Convert(const std::vector<OutputEvent>& events) {
+    std::vector<v1::GenerateEvent> out;
+    for (const OutputEvent& e : events) {
+      v1::GenerateEvent g;
+      switch (e.kind) {
+        case OutputEvent::Kind::kReasoning: g.set_reasoning_delta(e.text); break;
+        case OutputEvent::Kind::kText: g.set_text_delta(e.text); break;
+        case OutputEvent::Kind::kToolCall: {
+          saw_calls_ = true;
+          v1::ToolCall* c = g.mutable_tool_call();
+          c->set_id(absl::StrFormat("call_%d_%08x", e.index, static_cast<uint32_t>(rng_())));
+          c->set_name(e.name);
+          c->set_arguments_json(e.arguments);
+          break;
+        }
+        case OutputEvent::Kind::kToolCallError: {
+          v1::ToolCallError* x = g.mutable_tool_call_error();
+          x->set_index(e.index);
+          x->set_raw(e.text);
+          x->set_reason(e.error);
+          break;
+        }
+      }
+      out.push_back(std::move(g));
+    }
+    return out;
+  }
+  OutputParser parser_;
+  bool saw_calls_ = false;
+  std::mt19937 rng_{std::random_device{}()};
+};
+
+// Raw prompts: every byte of the answer is text.
 class PlainText final : public OutputEvents {
  public:
   std::vector<v1::GenerateEvent> Push(const std::string& text) override {
@@ -17,10 +63,27 @@ class PlainText final : public OutputEvents {
   std::vector<v1::GenerateEvent> Finish() override { return {}; }
 };
 
+const char* RoleName(v1::ChatMessage::Role r) {
+  switch (r) {
+    case v1::ChatMessage::SYSTEM: return "system";
+    case v1::ChatMessage::USER: return "user";
+    case v1::ChatMessage::ASSISTANT: return "assistant";
+    case v1::ChatMessage::TOOL: return "tool";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 RequestAdapter::RequestAdapter(const LoadedModel& model, const Tokenizer& tokenizer)
-    : model_(model), tokenizer_(tokenizer), defaults_(SamplingParams::FromGenerationConfig(model.generation_config())) {}
+    : model_(model), tokenizer_(tokenizer), defaults_(SamplingParams::FromGenerationConfig(model.generation_config())) {
+  auto t = ChatTemplate::Create(model.tokenizer_config().chat_template);
+  if (t.ok()) {
+    template_.emplace(std::move(*t));
+  } else {
+    template_error_ = t.status();
+  }
+}
 
 absl::StatusOr<PreparedRequest> RequestAdapter::Build(const v1::GenerateRequest& r) const {
   PreparedRequest p;
@@ -52,10 +115,50 @@ absl::StatusOr<PreparedRequest> RequestAdapter::Build(const v1::GenerateRequest&
     p.prompt = std::move(*ids);
     return p;
   }
-  return absl::UnimplementedError("chat messages need the chat template (issue #3)");
+  if (!template_) {
+    return absl::FailedPreconditionError(absl::StrCat("this model's chat template cannot be used: ", template_error_.message()));
+  }
+  std::vector<ChatMessage> messages;
+  for (int i = 0; i < r.messages_size(); ++i) {
+    const v1::ChatMessage& m = r.messages(i);
+    const char* role = RoleName(m.role());
+    if (role == nullptr) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].role: unspecified"));
+    ChatMessage msg;
+    msg.role = role;
+    msg.content = m.content();
+    if (!m.reasoning_content().empty()) msg.reasoning_content = m.reasoning_content();
+    msg.tool_call_id = m.tool_call_id();
+    msg.name = m.name();
+    for (int c = 0; c < m.tool_calls_size(); ++c) {
+      const v1::ToolCall& tc = m.tool_calls(c);
+      if (tc.name().empty()) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].tool_calls[", c, "].name: empty"));
+      // OpenAI clients send arguments as JSON text; the template prints such strings verbatim.
+      msg.tool_calls.push_back(ChatToolCall{tc.id(), tc.name(), tc.arguments_json().empty() ? "{}" : tc.arguments_json()});
+    }
+    messages.push_back(std::move(msg));
+  }
+  std::vector<ChatTool> tools;
+  for (int i = 0; i < r.tools_size(); ++i) {
+    const v1::Tool& t = r.tools(i);
+    if (t.name().empty()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].name: empty"));
+    auto tool = MakeChatTool(t.name(), t.description(), t.parameters_json_schema());
+    if (!tool.ok()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].parameters_json_schema: ", tool.status().message()));
+    tools.push_back(std::move(*tool));
+  }
+  RenderOptions options;
+  if (r.has_enable_thinking()) options.enable_thinking = r.enable_thinking();
+  auto rendered = template_->Render(messages, tools, options);
+  if (!rendered.ok()) return rendered.status();
+  auto ids = tokenizer_.Encode(rendered->text, {.parse_special = true, .special_spans = &rendered->template_spans});
+  if (!ids.ok()) return absl::InvalidArgumentError(absl::StrCat("messages: ", ids.status().message()));
+  p.prompt = std::move(*ids);
+  p.starts_in_reasoning = rendered->opens_reasoning;
+  p.chat = true;
+  return p;
 }
 
-std::unique_ptr<OutputEvents> RequestAdapter::NewOutput(const PreparedRequest& prepared, bool chat) const {
+std::unique_ptr<OutputEvents> RequestAdapter::NewOutput(const PreparedRequest& prepared) const {
+  if (prepared.chat) return std::make_unique<ParsedOutput>(prepared.starts_in_reasoning);
   return std::make_unique<PlainText>();
 }
 

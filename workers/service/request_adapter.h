@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "switchyard/v1/worker.pb.h"
+#include "workers/engine/chat/chat_template.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/sampling/sampling_params.h"
 #include "workers/engine/tokenizer/tokenizer.h"
@@ -21,6 +23,7 @@ namespace switchyard {
 struct PreparedRequest {
   std::vector<int32_t> prompt;
   SamplingParams sampling;
+  bool chat = false;                 // from messages: the answer goes through the output parser
   bool starts_in_reasoning = false;  // the prompt already opened <think>
 };
 
@@ -30,6 +33,8 @@ class OutputEvents {
   virtual ~OutputEvents() = default;
   virtual std::vector<v1::GenerateEvent> Push(const std::string& text) = 0;
   virtual std::vector<v1::GenerateEvent> Finish() = 0;
+  // The answer contained tool calls (its finish reason is then TOOL_CALLS).
+  virtual bool saw_tool_calls() const { return false; }
 };
 
 class RequestAdapter {
@@ -40,12 +45,14 @@ class RequestAdapter {
   // InvalidArgument naming the field for anything malformed: no messages and no prompt, an
   // unknown role, tool calls with non-JSON arguments, sampling values out of range.
   absl::StatusOr<PreparedRequest> Build(const v1::GenerateRequest& request) const;
-  std::unique_ptr<OutputEvents> NewOutput(const PreparedRequest& prepared, bool chat) const;
+  std::unique_ptr<OutputEvents> NewOutput(const PreparedRequest& prepared) const;
 
  private:
   const LoadedModel& model_;
   const Tokenizer& tokenizer_;
   SamplingParams defaults_;
+  std::optional<ChatTemplate> template_;  // absent when the model's template is not supported
+  absl::Status template_error_;
 };
 
 }  // namespace switchyard

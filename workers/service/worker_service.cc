@@ -54,7 +54,7 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
       Finish(ToGrpc(prepared.status()));
       return;
     }
-    std::shared_ptr<OutputEvents> parser = adapter->NewOutput(*prepared, request.messages_size() > 0);
+    std::shared_ptr<OutputEvents> parser = adapter->NewOutput(*prepared);
     EngineRequest er;
     er.id = request.request_id();
     er.prompt = std::move(prepared->prompt);
@@ -125,7 +125,8 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
           s.final_status = grpc::Status(grpc::StatusCode::CANCELLED, "the request was cancelled");
         } else {
           v1::GenerateEvent fin;
-          fin.mutable_finish()->set_reason(ToProto(out.reason));
+          fin.mutable_finish()->set_reason(out.reason == FinishReason::kStop && parser.saw_tool_calls() ? v1::TOOL_CALLS
+                                                                                                       : ToProto(out.reason));
           fin.mutable_finish()->mutable_usage()->set_prompt_tokens(out.prompt_tokens);
           fin.mutable_finish()->mutable_usage()->set_completion_tokens(out.completion_tokens);
           s.pending.push_back(std::move(fin));
