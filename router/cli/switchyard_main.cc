@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "router/cli/chat_command.h"
 #include "router/cli/classify_command.h"
+#include "router/cli/up_command.h"
 
 namespace switchyard::cli {
 namespace {
@@ -16,7 +18,9 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"chat", kChatSummary, &RunChat},
     {"classify", kClassifySummary, &RunClassify},
+    {"up", kUpSummary, &RunUp},
 };
 
 void PrintHelp(std::FILE* f) {

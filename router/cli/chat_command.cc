@@ -1,0 +1,111 @@
+#include "router/cli/chat_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "grpcpp/grpcpp.h"
+#include "switchyard/v1/router.grpc.pb.h"
+#include "workers/engine/cli/args.h"
+
+namespace switchyard::cli {
+namespace {
+
+constexpr char kTool[] = "switchyard chat";
+constexpr char kUsage[] = R"(usage: switchyard chat [--router HOST:PORT] [--route auto|reasoning|coder|translation]
+                      [--max-tokens N] [--temperature T] [--seed S] [--no-thinking] [--timeout-s N] TEXT
+
+Sends TEXT as a user message through the router (default 127.0.0.1:7700) and streams the
+answer. The route decision comes first, on stderr.
+)";
+
+}  // namespace
+
+int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
+  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s"}, {"no-thinking", "help"});
+  auto usage = [&](const absl::Status& s) {
+    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
+    return 2;
+  };
+  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
+  if (args.Has("help")) {
+    std::fputs(kUsage, out);
+    return 0;
+  }
+  if (args.positional().empty()) return usage(absl::InvalidArgumentError("missing TEXT"));
+  auto max_tokens = args.IntOr("max-tokens", 256, 1, 1 << 20);
+  auto temperature = args.DoubleOr("temperature", -1);
+  auto seed = args.IntOr("seed", -1, -1, INT64_MAX);
+  auto timeout = args.IntOr("timeout-s", 300, 1, 86400);
+  for (const absl::Status& s : {max_tokens.status(), temperature.status(), seed.status(), timeout.status()}) {
+    if (!s.ok()) return usage(s);
+  }
+  v1::ChatRequest req;
+  v1::ChatMessage* m = req.add_messages();
+  m->set_role(v1::ChatMessage::USER);
+  m->set_content(absl::StrJoin(args.positional(), " "));
+  req.set_route(args.GetOr("route", "auto"));
+  req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
+  if (*temperature >= 0) req.mutable_sampling()->set_temperature(static_cast<float>(*temperature));
+  if (*seed >= 0) req.mutable_sampling()->set_seed(static_cast<uint64_t>(*seed));
+  if (args.Has("no-thinking")) req.set_enable_thinking(false);
+
+  const std::string router = args.GetOr("router", "127.0.0.1:7700");
+  auto stub = v1::Router::NewStub(grpc::CreateChannel(router, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(*timeout));
+  const bool tty = ::isatty(fileno(out)) == 1;
+  const char* dim = tty ? "\x1b[2m" : "";
+  const char* reset = tty ? "\x1b[0m" : "";
+  auto reader = stub->Chat(&ctx, req);
+  v1::ChatEvent e;
+  bool in_reasoning = false;
+  std::string finish;
+  while (reader->Read(&e)) {
+    if (e.has_route()) {
+      const v1::RouteDecision& r = e.route();
+      std::string features;
+      for (int i = 0; i < r.features_size() && i < 3; ++i) {
+        absl::StrAppend(&features, i ? ", " : "", r.features(i).name(), absl::StrFormat(" (%+.2f)", r.features(i).weight()));
+      }
+      std::fprintf(err, "[route %s%s via %s | classifier: %s %.2f | %s | trace %s]\n", r.role().c_str(),
+                   r.pinned() ? " (pinned)" : "", r.replica().c_str(), r.label().c_str(), r.confidence(), features.c_str(),
+                   e.trace_id().c_str());
+      std::fflush(err);
+    } else if (e.has_reasoning_delta()) {
+      if (!in_reasoning) std::fputs(dim, out);
+      in_reasoning = true;
+      std::fputs(e.reasoning_delta().c_str(), out);
+    } else if (e.has_text_delta()) {
+      if (in_reasoning) std::fprintf(out, "%s\n", reset);
+      in_reasoning = false;
+      std::fputs(e.text_delta().c_str(), out);
+    } else if (e.has_tool_call()) {
+      std::fprintf(out, "\n[tool call %s %s(%s)]\n", e.tool_call().id().c_str(), e.tool_call().name().c_str(),
+                   e.tool_call().arguments_json().c_str());
+    } else if (e.has_tool_call_error()) {
+      std::fprintf(out, "\n[malformed tool call #%d: %s]\n", e.tool_call_error().index(), e.tool_call_error().reason().c_str());
+    } else if (e.has_finish()) {
+      finish = absl::StrFormat("[%s, %d prompt + %d completion tokens]", v1::FinishReason_Name(e.finish().reason()),
+                               e.finish().usage().prompt_tokens(), e.finish().usage().completion_tokens());
+    }
+    std::fflush(out);
+  }
+  if (in_reasoning) std::fputs(reset, out);
+  std::fputs("\n", out);
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    std::fprintf(err, "%s: %s (%s)\n", kTool, status.error_message().c_str(),
+                 status.error_code() == grpc::StatusCode::UNAVAILABLE ? absl::StrCat("is a router running at ", router, "?").c_str()
+                                                                       : "see the router's log");
+    return 1;
+  }
+  std::fprintf(err, "%s\n", finish.c_str());
+  return 0;
+}
+
+}  // namespace switchyard::cli

@@ -1,0 +1,85 @@
+// `switchyard up` and `switchyard chat` as a user runs them: the cluster comes up on tiny
+// models, each role answers its kind of request with the route shown, and SIGTERM stops
+// every process it started.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/child_process.h"
+#include "tests/support/test_paths.h"
+
+namespace switchyard {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Processes whose command line mentions `needle`.
+int CountProcesses(const std::string& needle) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string cmd = Slurp(e.path().string() + "/cmdline");
+    if (cmd.find(needle) != std::string::npos && cmd.find("up_test") == std::string::npos) ++n;
+  }
+  return n;
+}
+
+TEST(UpTest, ClusterServesEachRoleAndStopsCleanly) {
+  if (!testing::QwenTokenizerDir()) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
+  testing::ScratchDir dir;
+  const std::string models = dir.File("models");
+  auto up = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "up", "--grpc-port", "0", "--models", models},
+                                         dir.File("up.err"));
+  ASSERT_TRUE(up.ok()) << up.status();
+  auto router = (*up)->WaitForLine("ready grpc=", 180s);
+  ASSERT_TRUE(router.ok()) << router.status() << "\n" << Slurp(dir.File("up.err"));
+  EXPECT_EQ(CountProcesses(models), 5);  // `switchyard up`, three workers and the router
+  const std::pair<const char*, const char*> requests[] = {
+      {"translation", "Translate into French: the library opens at nine."},
+      {"coder", "Write a C++ function that sorts a vector of strings by length."},
+      {"reasoning", "If 3 pencils cost 45 cents, how much do 7 pencils cost? Explain step by step."}};
+  for (const auto& [role, text] : requests) {
+    const std::string cmd = absl::StrCat(testing::BinDir(), "/switchyard chat --router ", *router, " --max-tokens 8 \"", text,
+                                         "\" > ", dir.File("out"), " 2> ", dir.File("err"));
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << Slurp(dir.File("err"));
+    EXPECT_THAT(Slurp(dir.File("err")), HasSubstr(absl::StrCat("[route ", role, " via 127.0.0.1:")));
+    EXPECT_THAT(Slurp(dir.File("err")), HasSubstr("[LENGTH,"));
+  }
+  (*up)->Signal(SIGTERM);
+  EXPECT_EQ((*up)->Wait(30s), 0);
+  for (int i = 0; i < 50 && CountProcesses(models) > 0; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(CountProcesses(models), 0) << "processes left behind";
+  // A second start reuses the models made the first time.
+  EXPECT_TRUE(std::filesystem::exists(models + "/translation/config.json"));
+}
+
+TEST(UpTest, ChatReportsAnUnreachableRouter) {
+  testing::ScratchDir dir;
+  const std::string cmd = absl::StrCat(testing::BinDir(), "/switchyard chat --router 127.0.0.1:1 --timeout-s 2 hello > ",
+                                       dir.File("out"), " 2> ", dir.File("err"));
+  const int rc = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  EXPECT_THAT(Slurp(dir.File("err")), HasSubstr("is a router running at 127.0.0.1:1?"));
+  const int bad = std::system(absl::StrCat(testing::BinDir(), "/switchyard chat > /dev/null 2>&1").c_str());
+  EXPECT_EQ(WEXITSTATUS(bad), 2);
+}
+
+}  // namespace
+}  // namespace switchyard
