@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Serving benchmarks (issue #6), all processes on loopback, one run:
+#   A. router-added latency: time to first token through switchyard-router minus directly to
+#      the same worker (tiny model, 1 engine thread), p50 and p99, at 1 and 64 concurrent
+#      streams; routed requests per second with max_tokens=1;
+#   B. continuous batching: total generated tokens/s at 1, 4 and 16 concurrent streams on one
+#      worker serving the Qwen3-0.6B-shaped bf16 model (2 threads), 64 tokens per request.
+# Usage: bench/serving/run.sh   (after scripts/setup.sh, scripts/build.sh and bench/engine/run.sh,
+# which makes the 0.6B-shaped model)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=build/bench/serving-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+bin=build/bin
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_worker() {  # model threads max_batch -> address on stdout
+  local fifo="$out/w$RANDOM"
+  mkfifo "$fifo"
+  "$bin/switchyard-worker" --role coder --model "$1" --listen 127.0.0.1:0 --threads "$2" --max-batch "$3" \
+    --max-queue 4096 > "$fifo" 2>> "$out/worker.log" &
+  pids+=($!)
+  exec 3< "$fifo"
+  local line
+  while read -r line <&3; do case "$line" in ready\ *) echo "${line#ready }"; break ;; esac; done
+  exec 3<&-
+  rm -f "$fifo"
+}
+
+tiny=build/models/coder
+[ -f "$tiny/config.json" ] || "$bin/switchyard-mkmodel" --out "$tiny" --shape tiny --seed 12 > /dev/null
+worker=$(start_worker "$tiny" 1 64)
+cat > "$out/router.yaml" <<YAML
+listen: 127.0.0.1:0
+pools:
+  coder: {endpoints: ["$worker"]}
+classifier: {fallback_route: coder}
+YAML
+fifo="$out/router.fifo"
+mkfifo "$fifo"
+"$bin/switchyard-router" --config "$out/router.yaml" > "$fifo" 2>> "$out/router.log" &
+pids+=($!)
+exec 4< "$fifo"
+while read -r line <&4; do case "$line" in ready\ *) router="${line#ready }"; break ;; esac; done
+
+run() { "$bin/switchyard-bench-serving" "$@" | tee -a "$out/results.jsonl"; }
+echo "== A: router-added latency (tiny model)"
+for c in 1 64; do
+  n=$((c == 1 ? 300 : 1280))
+  run --target "$worker" --mode worker --concurrency $c --requests $n --max-tokens 1
+  run --target "$router" --mode router --route coder --concurrency $c --requests $n --max-tokens 1
+done
+echo "== A: routed requests per second, max_tokens=1, 64 streams"
+run --target "$router" --mode router --route auto --concurrency 64 --requests 3000 --max-tokens 1
+cleanup
+pids=()
+
+echo "== B: continuous batching, Qwen3-0.6B-shaped bf16, 2 threads, 64 tokens per request"
+big=build/bench/qwen3-0.6b-shape/hf
+[ -f "$big/config.json" ] || { echo "run bench/engine/run.sh first (it makes $big)" >&2; exit 1; }
+worker=$(start_worker "$big" 2 16)
+for c in 1 4 16; do
+  run --target "$worker" --mode worker --concurrency $c --requests $((c * 2)) --max-tokens 64
+done
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+const a = lines.slice(0, 4), rps = lines[4], b = lines.slice(5);
+for (const [w, r] of [[a[0], a[1]], [a[2], a[3]]]) {
+  console.log(`router-added TTFT at ${w.concurrency} streams: p50 ${(r.ttft_ms_p50 - w.ttft_ms_p50).toFixed(3)} ms, p99 ${(r.ttft_ms_p99 - w.ttft_ms_p99).toFixed(3)} ms (direct p50 ${w.ttft_ms_p50.toFixed(3)} / p99 ${w.ttft_ms_p99.toFixed(3)}, routed p50 ${r.ttft_ms_p50.toFixed(3)} / p99 ${r.ttft_ms_p99.toFixed(3)})`);
+}
+console.log(`routed requests/s (max_tokens=1, 64 streams, classifier on): ${rps.requests_per_s}`);
+const one = b[0].generated_tok_s;
+for (const x of b) console.log(`continuous batching ${x.concurrency} streams: ${x.generated_tok_s} tok/s total (${(x.generated_tok_s / one).toFixed(2)}x one stream), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
+' "$out/results.jsonl"
+echo "raw results: $out/results.jsonl"

@@ -1,0 +1,145 @@
+// switchyard-bench-serving: load on a worker (Worker/Generate) or a router (Router/Chat) from
+// N concurrent client streams, as one JSON line: time to first token and total latency
+// percentiles, requests per second, and generated tokens per second over the whole run.
+//
+//   switchyard-bench-serving --target HOST:PORT --mode worker|router --concurrency N
+//       --requests M --max-tokens K [--route coder] [--prompt TEXT]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+#include "switchyard/v1/router.grpc.pb.h"
+#include "switchyard/v1/worker.grpc.pb.h"
+#include "workers/engine/cli/args.h"
+
+namespace switchyard::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr char kTool[] = "switchyard-bench-serving";
+constexpr char kUsage[] =
+    "usage: switchyard-bench-serving --target HOST:PORT --mode worker|router --concurrency N --requests M\n"
+    "         --max-tokens K [--route auto|reasoning|coder|translation] [--prompt TEXT]\n";
+
+struct Sample {
+  double ttft_ms;
+  double total_ms;
+  int tokens;
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+int Run(int argc, char** argv) {
+  Args args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt"}, {"help"});
+  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
+  auto target = args.Required("target");
+  auto concurrency = args.IntOr("concurrency", 1, 1, 4096);
+  auto requests = args.IntOr("requests", 32, 1, 1 << 24);
+  auto max_tokens = args.IntOr("max-tokens", 16, 1, 1 << 20);
+  for (const absl::Status& s : {target.status(), concurrency.status(), requests.status(), max_tokens.status()}) {
+    if (!s.ok()) return UsageError(kTool, s, kUsage);
+  }
+  const std::string mode = args.GetOr("mode", "worker");
+  if (mode != "worker" && mode != "router") return UsageError(kTool, absl::InvalidArgumentError("--mode: worker or router"), kUsage);
+  const std::string prompt = args.GetOr("prompt", "Write a short Python function that adds two numbers.");
+  const std::string route = args.GetOr("route", "auto");
+
+  grpc::ChannelArguments ch;
+  ch.SetInt(GRPC_ARG_MAX_CONCURRENT_STREAMS, 10000);
+  auto channel = grpc::CreateCustomChannel(*target, grpc::InsecureChannelCredentials(), ch);
+  auto worker = v1::Worker::NewStub(channel);
+  auto router = v1::Router::NewStub(channel);
+  std::atomic<int64_t> next{0};
+  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::vector<Sample> samples;
+  std::string first_error;
+  auto client = [&](int id) {
+    for (int64_t i; (i = next.fetch_add(1)) < *requests;) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+      const auto t0 = Clock::now();
+      double ttft = -1;
+      int tokens = 0;
+      grpc::Status status;
+      if (mode == "worker") {
+        v1::GenerateRequest req;
+        auto* m = req.add_messages();
+        m->set_role(v1::ChatMessage::USER);
+        m->set_content(absl::StrCat(prompt, " (", i, ")"));
+        req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
+        req.mutable_sampling()->set_temperature(0);
+        req.set_enable_thinking(false);
+        auto reader = worker->Generate(&ctx, req);
+        v1::GenerateEvent e;
+        while (reader->Read(&e)) {
+          if (e.token_ids_size() > 0 && ttft < 0) ttft = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          tokens += e.token_ids_size();
+        }
+        status = reader->Finish();
+      } else {
+        v1::ChatRequest req;
+        auto* m = req.add_messages();
+        m->set_role(v1::ChatMessage::USER);
+        m->set_content(absl::StrCat(prompt, " (", i, ")"));
+        req.set_route(route);
+        req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
+        req.mutable_sampling()->set_temperature(0);
+        req.set_enable_thinking(false);
+        auto reader = router->Chat(&ctx, req);
+        v1::ChatEvent e;
+        while (reader->Read(&e)) {
+          if (e.token_ids_size() > 0 && ttft < 0) ttft = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          tokens += e.token_ids_size();
+        }
+        status = reader->Finish();
+      }
+      const double total = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      std::lock_guard<std::mutex> lock(mu);
+      if (!status.ok()) {
+        ++failures;
+        if (first_error.empty()) first_error = status.error_message();
+        continue;
+      }
+      samples.push_back(Sample{ttft, total, tokens});
+    }
+    (void)id;
+  };
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int64_t c = 0; c < *concurrency; ++c) threads.emplace_back(client, static_cast<int>(c));
+  for (auto& t : threads) t.join();
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> ttft, total;
+  int64_t tokens = 0;
+  for (const Sample& s : samples) {
+    ttft.push_back(s.ttft_ms);
+    total.push_back(s.total_ms);
+    tokens += s.tokens;
+  }
+  std::printf(
+      "{\"mode\": \"%s\", \"target\": \"%s\", \"concurrency\": %lld, \"requests\": %zu, \"failures\": %d, \"max_tokens\": %lld, "
+      "\"ttft_ms_p50\": %.3f, \"ttft_ms_p99\": %.3f, \"latency_ms_p50\": %.3f, \"latency_ms_p99\": %.3f, "
+      "\"requests_per_s\": %.2f, \"generated_tok_s\": %.2f, \"wall_s\": %.3f%s}\n",
+      mode.c_str(), target->c_str(), static_cast<long long>(*concurrency), samples.size(), failures.load(),
+      static_cast<long long>(*max_tokens), Percentile(ttft, 0.5), Percentile(ttft, 0.99), Percentile(total, 0.5),
+      Percentile(total, 0.99), static_cast<double>(samples.size()) / wall, static_cast<double>(tokens) / wall, wall,
+      first_error.empty() ? "" : absl::StrCat(", \"first_error\": \"", first_error, "\"").c_str());
+  return failures.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace switchyard::cli
+
+int main(int argc, char** argv) { return switchyard::cli::Run(argc, argv); }
