@@ -250,6 +250,35 @@ TEST_F(RouterProcessTest, BadRequestsGetTheRightCodes) {
   EXPECT_EQ(cresp.scores().size(), 3u);
 }
 
+// A pool given as one gRPC target (a DNS name, as a Kubernetes headless service is) is
+// balanced and health-checked by gRPC itself.
+TEST_F(RouterProcessTest, DnsTargetPool) {
+  const std::string port = workers_[0].address.substr(workers_[0].address.rfind(':') + 1);
+  std::ofstream cfg(dir_->File("router-dns.yaml"));
+  cfg << "listen: 127.0.0.1:0\npools:\n  reasoning: {target: \"dns:///localhost:" << port << "\"}\n"
+      << "classifier: {fallback_route: reasoning}\n";
+  cfg.close();
+  auto r = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-router", "--config", dir_->File("router-dns.yaml")},
+                                        dir_->File("router-dns.log"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto addr = (*r)->WaitForLine("ready ", 30s);
+  ASSERT_TRUE(addr.ok()) << addr.status();
+  auto stub = v1::Router::NewStub(grpc::CreateChannel(*addr, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+  auto reader = stub->Chat(&ctx, Chat("Why do leaves change color in autumn?", "auto"));
+  v1::ChatEvent e;
+  std::string replica;
+  int tokens = 0;
+  while (reader->Read(&e)) {
+    if (e.has_route()) replica = e.route().replica();
+    tokens += e.token_ids_size();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(replica, "dns:///localhost:" + port);
+  EXPECT_EQ(tokens, 12);
+}
+
 TEST_F(RouterProcessTest, ZaHungWorkerHitsTheDeadline) {
   workers_[0].proc->Signal(SIGSTOP);
   const auto t0 = std::chrono::steady_clock::now();
