@@ -13,7 +13,7 @@ namespace {
 // Reasoning, text and tool-call events from the model's text, through the output parser.
 class ParsedOutput final : public OutputEvents {
  public:
-  explicit ParsedOutput(bool starts_in_reasoning) : parser_(starts_in_reasoning) {}
+  explicit ParsedOutput(const OutputParserOptions& options) : parser_(options) {}
   std::vector<v1::GenerateEvent> Push(const std::string& text) override { return Convert(parser_.Push(text)); }
   std::vector<v1::GenerateEvent> Finish() override { return Convert(parser_.Finish()); }
   bool saw_tool_calls() const override { return saw_calls_; }
@@ -153,12 +153,16 @@ absl::StatusOr<PreparedRequest> RequestAdapter::Build(const v1::GenerateRequest&
   if (!ids.ok()) return absl::InvalidArgumentError(absl::StrCat("messages: ", ids.status().message()));
   p.prompt = std::move(*ids);
   p.starts_in_reasoning = rendered->opens_reasoning;
+  p.tools = std::move(tools);
   p.chat = true;
   return p;
 }
 
 std::unique_ptr<OutputEvents> RequestAdapter::NewOutput(const PreparedRequest& prepared) const {
-  if (prepared.chat) return std::make_unique<ParsedOutput>(prepared.starts_in_reasoning);
+  if (prepared.chat) {
+    return std::make_unique<ParsedOutput>(
+        OutputParserOptions{.starts_in_reasoning = prepared.starts_in_reasoning, .tools = prepared.tools});
+  }
   return std::make_unique<PlainText>();
 }
 

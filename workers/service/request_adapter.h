@@ -25,6 +25,7 @@ struct PreparedRequest {
   SamplingParams sampling;
   bool chat = false;                 // from messages: the answer goes through the output parser
   bool starts_in_reasoning = false;  // the prompt already opened <think>
+  std::vector<ChatTool> tools;       // the request's tools: their schemas type Coder XML parameters
 };
 
 // Splits the model's streamed text into reasoning, answer text and tool calls.

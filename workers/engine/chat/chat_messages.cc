@@ -1,7 +1,7 @@
 #include "workers/engine/chat/chat_messages.h"
 
 #include "absl/strings/str_cat.h"
-#include "workers/engine/chat/py_json.h"
+#include "workers/engine/chat/py_value.h"
 #include "workers/engine/util/json_reader.h"
 
 namespace switchyard {
@@ -11,14 +11,15 @@ absl::Status Bad(absl::string_view source, absl::string_view where, absl::string
   return absl::InvalidArgumentError(absl::StrCat(source, ": ", where, ": ", what));
 }
 
+// content: a string, null / absent (""), or text parts joined by "\n" (as vLLM does).
 absl::StatusOr<std::string> ReadContent(const JsonObject& m, absl::string_view source, const std::string& where) {
   auto e = m.Find("content");
-  if (!e || e->is_null()) return std::string();  // null content (an assistant turn of tool calls)
+  if (!e || e->is_null()) return std::string();
   std::string_view s;
   if (e->get_string().get(s) == simdjson::SUCCESS) return std::string(s);
   simdjson::dom::array parts;
   if (e->get_array().get(parts) != simdjson::SUCCESS) {
-    return Bad(source, where + ".content", "expected a string, null or a list of text parts");
+    return Bad(source, where + ".content", absl::StrCat("expected a string, null or a list of text parts, got ", JsonTypeName(*e)));
   }
   std::string out;
   size_t i = 0;
@@ -26,12 +27,51 @@ absl::StatusOr<std::string> ReadContent(const JsonObject& m, absl::string_view s
     std::string_view type, text;
     if (p["type"].get_string().get(type) != simdjson::SUCCESS || type != "text" ||
         p["text"].get_string().get(text) != simdjson::SUCCESS) {
-      return Bad(source, absl::StrCat(where, ".content[", i, "]"), "only {\"type\": \"text\", \"text\": ...} parts are supported");
+      return Bad(source, absl::StrCat(where, ".content[", i, "]"),
+                 "only {\"type\": \"text\", \"text\": \"...\"} parts are supported");
     }
+    if (i > 0) out.push_back('\n');
     out.append(text.data(), text.size());
     ++i;
   }
   return out;
+}
+
+absl::Status ReadOptionalString(const JsonObject& m, absl::string_view key, std::string* out) {
+  if (!m.Has(key)) return absl::OkStatus();
+  auto s = m.String(key);
+  if (!s.ok()) return s.status();
+  *out = std::string(*s);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ChatToolCall> ReadToolCall(JsonElement c, absl::string_view source, const std::string& where) {
+  simdjson::dom::object co;
+  if (c.get_object().get(co) != simdjson::SUCCESS) return Bad(source, where, "expected an object");
+  JsonObject call(co, source, where);
+  ChatToolCall tc;
+  if (absl::Status s = ReadOptionalString(call, "id", &tc.id); !s.ok()) return s;
+  // {"type": "function", "function": {...}}, or the function object itself.
+  JsonObject fn = call;
+  if (call.Has("function")) {
+    auto f = call.Object("function");
+    if (!f.ok()) return f.status();
+    fn = *f;
+  }
+  auto name = fn.String("name");
+  if (!name.ok()) return name.status();
+  tc.name = std::string(*name);
+  auto args = fn.Find("arguments");
+  if (!args || args->is_null()) {
+    tc.arguments = "{}";
+  } else if (std::string_view s; args->get_string().get(s) == simdjson::SUCCESS) {
+    tc.arguments = std::string(s);  // OpenAI's JSON-in-a-string, kept as sent
+  } else if (args->is_object()) {
+    tc.arguments = PyValue::FromJson(*args).Dumps(JsonStyle::kPython);
+  } else {
+    return Bad(source, fn.Where("arguments"), absl::StrCat("expected a JSON string or an object, got ", JsonTypeName(*args)));
+  }
+  return tc;
 }
 
 }  // namespace
@@ -65,55 +105,18 @@ absl::StatusOr<std::vector<ChatMessage>> ParseChatMessages(absl::string_view jso
       if (!r.ok()) return r.status();
       msg.reasoning_content = std::string(*r);
     }
-    if (m.Has("tool_call_id")) {
-      auto id = m.String("tool_call_id");
-      if (!id.ok()) return id.status();
-      msg.tool_call_id = std::string(*id);
-    }
-    if (m.Has("name")) {
-      auto n = m.String("name");
-      if (!n.ok()) return n.status();
-      msg.name = std::string(*n);
-    }
+    if (absl::Status s = ReadOptionalString(m, "tool_call_id", &msg.tool_call_id); !s.ok()) return s;
+    if (absl::Status s = ReadOptionalString(m, "name", &msg.name); !s.ok()) return s;
     if (m.Has("tool_calls")) {
       auto calls = m.Array("tool_calls");
       if (!calls.ok()) return calls.status();
       size_t ci = 0;
       for (JsonElement c : *calls) {
-        const std::string cw = absl::StrCat(where, ".tool_calls[", ci++, "]");
-        simdjson::dom::object co;
-        if (c.get_object().get(co) != simdjson::SUCCESS) return Bad(source, cw, "expected an object");
-        JsonObject call(co, source, cw);
-        ChatToolCall tc;
-        if (call.Has("id")) {
-          auto id = call.String("id");
-          if (!id.ok()) return id.status();
-          tc.id = std::string(*id);
-        }
-        // {"type": "function", "function": {...}} or the function object itself.
-        JsonObject fn = call;
-        if (call.Has("function")) {
-          auto f = call.Object("function");
-          if (!f.ok()) return f.status();
-          fn = *f;
-        }
-        auto name = fn.String("name");
-        if (!name.ok()) return name.status();
-        tc.name = std::string(*name);
-        auto args = fn.Find("arguments");
-        if (!args || args->is_null()) {
-          tc.arguments = "{}";
-        } else if (std::string_view s; args->get_string().get(s) == simdjson::SUCCESS) {
-          tc.arguments = std::string(s);  // OpenAI's JSON-in-a-string: printed verbatim
-        } else if (args->is_object()) {
-          if (absl::Status st = AppendJson(*args, JsonStyle::kPython, &tc.arguments); !st.ok()) return st;
-        } else {
-          return Bad(source, fn.Where("arguments"), "expected a JSON string or an object");
-        }
-        msg.tool_calls.push_back(std::move(tc));
+        auto tc = ReadToolCall(c, source, absl::StrCat(where, ".tool_calls[", ci++, "]"));
+        if (!tc.ok()) return tc.status();
+        msg.tool_calls.push_back(std::move(*tc));
       }
     }
-    if (msg.role == "tool" && !m.Find("content")) return Bad(source, where + ".content", "a tool message needs content");
     out.push_back(std::move(msg));
   }
   return out;
@@ -141,7 +144,7 @@ absl::StatusOr<std::vector<ChatTool>> ParseChatTools(absl::string_view json, abs
     if (!name.ok()) return name.status();
     ChatTool tool;
     tool.name = std::string(*name);
-    if (absl::Status st = AppendJson(e, JsonStyle::kPython, &tool.json); !st.ok()) return st;
+    tool.json = PyValue::FromJson(e).Dumps(JsonStyle::kPython);
     out.push_back(std::move(tool));
   }
   return out;
@@ -149,18 +152,17 @@ absl::StatusOr<std::vector<ChatTool>> ParseChatTools(absl::string_view json, abs
 
 absl::StatusOr<ChatTool> MakeChatTool(absl::string_view name, absl::string_view description,
                                       absl::string_view parameters_schema_json) {
-  ChatTool t;
-  t.name = std::string(name);
-  t.json = "{\"type\": \"function\", \"function\": {\"name\": ";
-  AppendJsonString(name, &t.json);
-  t.json += ", \"description\": ";
-  AppendJsonString(description, &t.json);
-  t.json += ", \"parameters\": ";
   const absl::string_view schema = parameters_schema_json.empty() ? absl::string_view("{}") : parameters_schema_json;
-  auto s = Reserialize(schema, JsonStyle::kPython, absl::StrCat("tool '", name, "' parameters"));
-  if (!s.ok()) return s.status();
-  t.json += *s + "}}";
-  return t;
+  auto parameters = PyValue::Parse(schema, absl::StrCat("tool '", name, "' parameters"));
+  if (!parameters.ok()) return parameters.status();
+  PyValue fn = PyValue::Dict();
+  fn.Set("name", PyValue::Str(std::string(name)));
+  fn.Set("description", PyValue::Str(std::string(description)));
+  fn.Set("parameters", std::move(*parameters));
+  PyValue tool = PyValue::Dict();
+  tool.Set("type", PyValue::Str("function"));
+  tool.Set("function", std::move(fn));
+  return ChatTool{tool.Dumps(JsonStyle::kPython), std::string(name)};
 }
 
 }  // namespace switchyard

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
-#include "workers/engine/chat/py_json.h"
-#include "workers/engine/util/json_reader.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 
 namespace switchyard {
 namespace {
@@ -22,26 +21,31 @@ size_t PartialTagSuffix(absl::string_view s, absl::string_view tag) {
   return 0;
 }
 
-absl::string_view TrimSpace(absl::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+absl::string_view TrailingNewlinesRemoved(absl::string_view s) {
+  while (!s.empty() && s.back() == '\n') s.remove_suffix(1);
   return s;
 }
+
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 }  // namespace
 
 OutputParser::OutputParser(bool starts_in_reasoning)
-    : state_(starts_in_reasoning ? State::kReasoning : State::kText), strip_leading_newlines_(starts_in_reasoning) {}
+    : OutputParser(OutputParserOptions{.starts_in_reasoning = starts_in_reasoning}) {}
 
-void OutputParser::Emit(absl::string_view s, std::vector<OutputEvent>* out) {
+OutputParser::OutputParser(const OutputParserOptions& options)
+    : state_(State::kOpening),
+      after_opening_(options.starts_in_reasoning ? State::kReasoning : State::kText),
+      strip_leading_newlines_(options.starts_in_reasoning),
+      types_(ToolParameterTypes::FromTools(options.tools)) {}
+
+void OutputParser::Emit(OutputEvent::Kind kind, absl::string_view s, std::vector<OutputEvent>* out) {
   if (strip_leading_newlines_) {
     while (!s.empty() && s.front() == '\n') s.remove_prefix(1);
     if (s.empty()) return;
     strip_leading_newlines_ = false;
   }
   if (s.empty()) return;
-  const OutputEvent::Kind kind = state_ == State::kReasoning ? OutputEvent::Kind::kReasoning : OutputEvent::Kind::kText;
   if (!out->empty() && out->back().kind == kind) {
     out->back().text.append(s.data(), s.size());
   } else {
@@ -49,38 +53,18 @@ void OutputParser::Emit(absl::string_view s, std::vector<OutputEvent>* out) {
   }
 }
 
-void OutputParser::CloseToolCall(std::vector<OutputEvent>* out) {
-  const std::string raw(TrimSpace(buf_));
+void OutputParser::EmitToolCall(absl::string_view body, std::vector<OutputEvent>* out) {
   OutputEvent e;
   e.index = calls_++;
-  auto fail = [&](absl::string_view why) {
-    e.kind = OutputEvent::Kind::kToolCallError;
-    e.text = raw;
-    e.error = std::string(why);
-    out->push_back(e);
-  };
-  auto doc = JsonDocument::Parse(raw, "tool call");
-  if (!doc.ok()) return fail("the call is not valid JSON");
-  simdjson::dom::object obj;
-  if ((*doc)->root().get_object().get(obj) != simdjson::SUCCESS) return fail("the call is not a JSON object");
-  std::string_view name;
-  if (obj["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
-    return fail("the call has no \"name\" string");
-  }
-  e.kind = OutputEvent::Kind::kToolCall;
-  e.name = std::string(name);
-  JsonElement args;
-  if (obj["arguments"].get(args) != simdjson::SUCCESS || args.is_null()) {
-    e.arguments = "{}";
-  } else if (args.is_object()) {
-    if (!AppendJson(args, JsonStyle::kCompact, &e.arguments).ok()) return fail("the arguments cannot be serialized");
-  } else if (std::string_view s; args.get_string().get(s) == simdjson::SUCCESS) {
-    // Some models write the arguments as a JSON string holding the object.
-    auto inner = Reserialize(ToAbsl(s), JsonStyle::kCompact, "arguments");
-    if (!inner.ok() || inner->empty() || (*inner)[0] != '{') return fail("\"arguments\" is a string that is not a JSON object");
-    e.arguments = *inner;
+  ParsedToolCall call = ParseToolCall(body, types_);
+  if (call.ok) {
+    e.kind = OutputEvent::Kind::kToolCall;
+    e.name = std::move(call.name);
+    e.arguments = std::move(call.arguments);
   } else {
-    return fail("\"arguments\" is not a JSON object");
+    e.kind = OutputEvent::Kind::kToolCallError;
+    e.text = std::string(absl::StripAsciiWhitespace(body));
+    e.error = std::move(call.error);
   }
   out->push_back(std::move(e));
 }
@@ -89,72 +73,83 @@ std::vector<OutputEvent> OutputParser::Push(absl::string_view delta) {
   std::vector<OutputEvent> out;
   buf_.append(delta.data(), delta.size());
   for (;;) {
-    if (state_ == State::kToolCall) {
-      const size_t p = buf_.find(kEndCall.data(), 0, kEndCall.size());
-      if (p == std::string::npos) return out;  // the call is still arriving
-      const std::string rest = buf_.substr(p + kEndCall.size());
-      buf_.resize(p);
-      CloseToolCall(&out);
-      buf_ = rest;
-      state_ = State::kText;
-      strip_leading_newlines_ = true;
-      continue;
-    }
-    // The earliest tag that matters in this state.
-    const std::vector<absl::string_view> tags =
-        state_ == State::kText ? std::vector<absl::string_view>{kThink, kCall} : std::vector<absl::string_view>{kEndThink};
-    size_t at = std::string::npos;
-    absl::string_view tag;
-    for (absl::string_view t : tags) {
-      const size_t p = buf_.find(t.data(), 0, t.size());
-      if (p < at) {
-        at = p;
-        tag = t;
+    const absl::string_view b = buf_;
+    switch (state_) {
+      case State::kOpening: {
+        size_t ws = 0;
+        while (ws < b.size() && IsSpace(b[ws])) ++ws;
+        const absl::string_view rest = b.substr(ws);
+        if (absl::StartsWith(rest, kThink)) {
+          buf_.erase(0, ws + kThink.size());
+          state_ = State::kReasoning;
+          strip_leading_newlines_ = true;
+          continue;
+        }
+        if (absl::StartsWith(kThink, rest)) return out;  // still whitespace or a piece of <think>
+        state_ = after_opening_;
+        continue;
       }
-    }
-    if (at != std::string::npos) {
-      absl::string_view before = absl::string_view(buf_).substr(0, at);
-      if (tag == kEndThink || tag == kCall) {
-        while (!before.empty() && before.back() == '\n') before.remove_suffix(1);  // newlines the tag swallows
-      }
-      Emit(before, &out);
-      buf_.erase(0, at + tag.size());
-      if (tag == kThink) {
-        state_ = State::kReasoning;
-        strip_leading_newlines_ = true;
-      } else if (tag == kEndThink) {
+      case State::kToolCall: {
+        // Search only what arrived since the last look (a long call streams in many pieces).
+        const size_t p = b.find(kEndCall, call_scanned_ >= kEndCall.size() ? call_scanned_ - kEndCall.size() + 1 : 0);
+        if (p == absl::string_view::npos) {
+          call_scanned_ = b.size();
+          return out;  // the call is still arriving
+        }
+        call_scanned_ = 0;
+        EmitToolCall(b.substr(0, p), &out);
+        buf_.erase(0, p + kEndCall.size());
         state_ = State::kText;
         strip_leading_newlines_ = true;
-      } else {
-        state_ = State::kToolCall;
-        strip_leading_newlines_ = false;
+        continue;
       }
-      continue;
+      case State::kReasoning:
+      case State::kText: {
+        const bool reasoning = state_ == State::kReasoning;
+        const absl::string_view tag = reasoning ? kEndThink : kCall;
+        const OutputEvent::Kind kind = reasoning ? OutputEvent::Kind::kReasoning : OutputEvent::Kind::kText;
+        const size_t p = b.find(tag);
+        if (p != absl::string_view::npos) {
+          Emit(kind, TrailingNewlinesRemoved(b.substr(0, p)), &out);  // the '\n's the tag swallows
+          buf_.erase(0, p + tag.size());
+          state_ = reasoning ? State::kText : State::kToolCall;
+          strip_leading_newlines_ = reasoning;
+          continue;
+        }
+        // No tag: emit all but what could still become one, with the '\n's before it.
+        const size_t keep_from = TrailingNewlinesRemoved(b.substr(0, b.size() - PartialTagSuffix(b, tag))).size();
+        Emit(kind, b.substr(0, keep_from), &out);
+        buf_.erase(0, keep_from);
+        return out;
+      }
     }
-    // No tag: emit all but what could still be one (a tag's beginning, or newlines before it).
-    size_t hold = 0;
-    for (absl::string_view t : tags) hold = std::max(hold, PartialTagSuffix(buf_, t));
-    size_t keep_from = buf_.size() - hold;
-    while (keep_from > 0 && buf_[keep_from - 1] == '\n') --keep_from;
-    Emit(absl::string_view(buf_).substr(0, keep_from), &out);
-    buf_.erase(0, keep_from);
-    return out;
   }
 }
 
 std::vector<OutputEvent> OutputParser::Finish() {
   std::vector<OutputEvent> out;
-  if (state_ == State::kToolCall) {
-    OutputEvent e;
-    e.kind = OutputEvent::Kind::kToolCallError;
-    e.index = calls_++;
-    e.text = std::string(TrimSpace(buf_));
-    e.error = "the answer ended inside <tool_call> (no </tool_call>)";
-    out.push_back(std::move(e));
-  } else {
-    Emit(buf_, &out);
+  switch (state_) {
+    case State::kToolCall: {
+      OutputEvent e;
+      e.kind = OutputEvent::Kind::kToolCallError;
+      e.index = calls_++;
+      e.text = std::string(absl::StripAsciiWhitespace(buf_));
+      e.error = "the answer ended inside <tool_call> (no </tool_call>)";
+      out.push_back(std::move(e));
+      break;
+    }
+    case State::kReasoning: Emit(OutputEvent::Kind::kReasoning, buf_, &out); break;
+    case State::kOpening:
+      if (after_opening_ == State::kReasoning) {
+        Emit(OutputEvent::Kind::kReasoning, buf_, &out);
+      } else {
+        Emit(OutputEvent::Kind::kText, buf_, &out);
+      }
+      break;
+    case State::kText: Emit(OutputEvent::Kind::kText, buf_, &out); break;
   }
   buf_.clear();
+  state_ = State::kText;
   return out;
 }
 

@@ -3,8 +3,14 @@
 //
 //   switchyard-template --model DIR --messages FILE.json [--tools FILE.json]
 //                       [--enable-thinking true|false] [--no-generation-prompt]
+//
+// DIR is a model folder as Hugging Face publishes it (tokenizer_config.json, or
+// chat_template.jinja). Exit codes: 0 printed; 2 wrong command line; 1 anything else (files
+// that cannot be read or are not valid messages / tools, a template this engine does not
+// render, a conversation the template cannot express). Errors go to stderr, never stdout.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "workers/engine/chat/chat_messages.h"
@@ -21,7 +27,8 @@ constexpr char kUsage[] =
     "usage: switchyard-template --model DIR --messages FILE.json [--tools FILE.json]\n"
     "         [--enable-thinking true|false] [--no-generation-prompt]\n"
     "Prints the prompt the model's chat template makes of the messages (OpenAI JSON: role,\n"
-    "content, reasoning_content, tool_calls, tool_call_id) and tools, byte for byte.\n";
+    "content, reasoning_content, tool_calls, tool_call_id) and tools, byte for byte.\n"
+    "Templates rendered: Qwen3, Qwen3 Thinking-2507 and Instruct-2507, Qwen3-Coder.\n";
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
@@ -44,7 +51,8 @@ int Run(int argc, char** argv) {
   options.add_generation_prompt = !args.Has("no-generation-prompt");
   if (auto v = args.Get("enable-thinking")) {
     if (*v != "true" && *v != "false") {
-      return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--enable-thinking: '", *v, "' (use true or false)")), kUsage);
+      return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--enable-thinking: '", *v, "' (use true or false)")),
+                        kUsage);
     }
     options.enable_thinking = *v == "true";
   }
@@ -66,7 +74,10 @@ int Run(int argc, char** argv) {
   }
   auto prompt = tmpl->Render(*messages, tools, options);
   if (!prompt.ok()) return Fail(prompt.status());
-  std::fwrite(prompt->text.data(), 1, prompt->text.size(), stdout);
+  if (std::fwrite(prompt->text.data(), 1, prompt->text.size(), stdout) != prompt->text.size() || std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "%s: cannot write to stdout\n", kTool);
+    return 1;
+  }
   return 0;
 }
 
