@@ -6,7 +6,9 @@
 #   - llama.cpp: the oracle's C shim over node-llama-cpp's prebuilt libllama (release v0.5.0),
 #     512-token prompt in one batch then 128 decoded tokens, f16 KV cache (its default);
 #   - Switchyard: switchyard-bench, the same counts, f32 KV cache;
-#   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth.
+#   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth,
+#     measured just before each repetition (this shared host's bandwidth drifts between 40 and
+#     80 GB/s over minutes), and decode as a fraction of the roofline of its own repetition.
 # The two engines run alternately, one process at a time, REPS repetitions each.
 # Usage: bench/engine/run.sh [REPS] [THREADS]   (after scripts/setup.sh and scripts/build.sh)
 set -euo pipefail
@@ -27,24 +29,27 @@ fi
 [ -x "$oracle/out/bin/llama_shim" ] || (cd "$oracle" && bash tools/build_shim.sh >/dev/null)
 
 out=build/bench/engine-$(date +%Y%m%d-%H%M%S).jsonl
-membw=$(build/bin/switchyard-membw --threads "$threads")
-echo "$membw" | tee -a "$out"
 for r in $(seq 1 "$reps"); do
+  build/bin/switchyard-membw --threads "$threads" | tee -a "$out"
   build/bin/switchyard-bench --model "$model/hf" --prompt-tokens 512 --gen-tokens 128 --threads "$threads" --reps 1 | tee -a "$out"
   "$oracle/out/bin/llama_shim" bench "$model/qwen3-0.6b-shape-bf16.gguf" 512 128 "$threads" 1 f16 2>/dev/null | tee -a "$out"
 done
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
-const bw = lines[0].read_gb_s;
+const bws = lines.filter((l) => l.tool === "switchyard-membw").map((l) => l.read_gb_s);
 const ours = lines.filter((l) => l.engine === "switchyard"), theirs = lines.filter((l) => l.harness);
 const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const bw = med(bws);
 const pp = med(ours.map((l) => l.prefill_tok_s)), tg = med(ours.map((l) => l.decode_tok_s));
 const lpp = med(theirs.map((l) => l.pp_tok_s[0])), ltg = med(theirs.map((l) => l.tg_tok_s[0]));
 const bytes = ours[0].weight_bytes, roof = bw * 1e9 / bytes;
+// Each repetition against the bandwidth measured just before it.
+const frac = med(ours.map((l, i) => l.decode_tok_s / (bws[i] * 1e9 / bytes)));
+const lfrac = med(theirs.map((l, i) => l.tg_tok_s[0] / (bws[i] * 1e9 / bytes)));
 const rss = Math.max(...ours.map((l) => l.peak_rss_mib)), lrss = Math.max(...theirs.map((l) => l.peak_rss_mib));
-console.log(`read bandwidth ${bw} GB/s, weights ${(bytes / 1e9).toFixed(3)} GB/token -> decode roofline ${roof.toFixed(1)} tok/s`);
+console.log(`read bandwidth ${bw} GB/s (median; per rep ${bws.join(" ")}), weights ${(bytes / 1e9).toFixed(3)} GB/token -> decode roofline ${roof.toFixed(1)} tok/s`);
 console.log(`prefill pp512  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${pp.toFixed(1)} tok/s   llama.cpp ${lpp.toFixed(1)} tok/s   ratio ${(pp / lpp).toFixed(2)}`);
-console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * tg / roof).toFixed(0)}% (llama.cpp ${(100 * ltg / roof).toFixed(0)}%)`);
+console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * frac).toFixed(0)}% (llama.cpp ${(100 * lfrac).toFixed(0)}%), median over reps of decode over the roofline of its rep`);
 console.log(`peak RSS  switchyard ${rss} MiB   llama.cpp ${lrss.toFixed(0)} MiB`);
 console.log(`per rep  switchyard pp ${ours.map((l) => l.prefill_tok_s).join(" ")} tg ${ours.map((l) => l.decode_tok_s).join(" ")} | llama.cpp pp ${theirs.map((l) => l.pp_tok_s[0]).join(" ")} tg ${theirs.map((l) => l.tg_tok_s[0]).join(" ")}`);
 ' "$out"

@@ -3,8 +3,10 @@
 #   A. router-added latency: time to first token through switchyard-router minus directly to
 #      the same worker (tiny model, 1 engine thread), p50 and p99, at 1 and 64 concurrent
 #      streams; routed requests per second with max_tokens=1;
-#   B. continuous batching: total generated tokens/s at 1, 4 and 16 concurrent streams on one
-#      worker serving the Qwen3-0.6B-shaped bf16 model (2 threads), 64 tokens per request.
+#   B. continuous batching on one worker serving the Qwen3-0.6B-shaped bf16 model (2 threads):
+#      N = 1, 4, 16 concurrent streams, one request each, 128 tokens per request; the steady
+#      decode rate (all N sequences decoding together, see switchyard-bench-serving) and the
+#      whole-run rate (prefill and ramps included) against one stream's.
 # Usage: bench/serving/run.sh   (after scripts/setup.sh, scripts/build.sh and bench/engine/run.sh,
 # which makes the 0.6B-shaped model)
 set -euo pipefail
@@ -57,12 +59,12 @@ run --target "$router" --mode router --route auto --concurrency 64 --requests 30
 cleanup
 pids=()
 
-echo "== B: continuous batching, Qwen3-0.6B-shaped bf16, 2 threads, 64 tokens per request"
+echo "== B: continuous batching, Qwen3-0.6B-shaped bf16, 2 threads, 128 tokens per request"
 big=build/bench/qwen3-0.6b-shape/hf
 [ -f "$big/config.json" ] || { echo "run bench/engine/run.sh first (it makes $big)" >&2; exit 1; }
 worker=$(start_worker "$big" 2 16)
 for c in 1 4 16; do
-  run --target "$worker" --mode worker --concurrency $c --requests $((c * 2)) --max-tokens 64
+  run --target "$worker" --mode worker --concurrency $c --requests $c --max-tokens 128
 done
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
@@ -71,7 +73,7 @@ for (const [w, r] of [[a[0], a[1]], [a[2], a[3]]]) {
   console.log(`router-added TTFT at ${w.concurrency} streams: p50 ${(r.ttft_ms_p50 - w.ttft_ms_p50).toFixed(3)} ms, p99 ${(r.ttft_ms_p99 - w.ttft_ms_p99).toFixed(3)} ms (direct p50 ${w.ttft_ms_p50.toFixed(3)} / p99 ${w.ttft_ms_p99.toFixed(3)}, routed p50 ${r.ttft_ms_p50.toFixed(3)} / p99 ${r.ttft_ms_p99.toFixed(3)})`);
 }
 console.log(`routed requests/s (max_tokens=1, 64 streams, classifier on): ${rps.requests_per_s}`);
-const one = b[0].generated_tok_s;
-for (const x of b) console.log(`continuous batching ${x.concurrency} streams: ${x.generated_tok_s} tok/s total (${(x.generated_tok_s / one).toFixed(2)}x one stream), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
+const one = b[0].steady_decode_tok_s, oneAll = b[0].generated_tok_s;
+for (const x of b) console.log(`continuous batching ${x.concurrency} streams: decode ${x.steady_decode_tok_s} tok/s (${(x.steady_decode_tok_s / one).toFixed(2)}x one stream); whole run ${x.generated_tok_s} tok/s (${(x.generated_tok_s / oneAll).toFixed(2)}x), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
 ' "$out/results.jsonl"
 echo "raw results: $out/results.jsonl"

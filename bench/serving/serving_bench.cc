@@ -1,6 +1,9 @@
 // switchyard-bench-serving: load on a worker (Worker/Generate) or a router (Router/Chat) from
 // N concurrent client streams, as one JSON line: time to first token and total latency
-// percentiles, requests per second, and generated tokens per second over the whole run.
+// percentiles, requests per second, generated tokens per second over the whole run, and the
+// steady decode rate: tokens that arrived while every request was past its first token and
+// none had finished, over that window's length (with --requests equal to --concurrency, the
+// rate of a full batch of that many sequences decoding together, without prefill and ramps).
 //
 //   switchyard-bench-serving --target HOST:PORT --mode worker|router --concurrency N
 //       --requests M --max-tokens K [--route coder] [--prompt TEXT]
@@ -32,7 +35,30 @@ struct Sample {
   double ttft_ms;
   double total_ms;
   int tokens;
+  Clock::time_point first_token;
+  Clock::time_point finish;
+  std::vector<std::pair<Clock::time_point, int>> arrivals;  // (when, how many token ids)
 };
+
+// Tokens per second that arrived in the window where every request was decoding: after the
+// last first token, up to the first finish. 0 when the window is empty.
+double SteadyDecodeRate(const std::vector<Sample>& samples) {
+  if (samples.empty()) return 0;
+  Clock::time_point begin = samples[0].first_token, end = samples[0].finish;
+  for (const Sample& s : samples) {
+    begin = std::max(begin, s.first_token);
+    end = std::min(end, s.finish);
+  }
+  const double seconds = std::chrono::duration<double>(end - begin).count();
+  if (seconds <= 0) return 0;
+  int64_t tokens = 0;
+  for (const Sample& s : samples) {
+    for (const auto& [when, n] : s.arrivals) {
+      if (when > begin && when <= end) tokens += n;
+    }
+  }
+  return static_cast<double>(tokens) / seconds;
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -72,6 +98,8 @@ int Run(int argc, char** argv) {
       const auto t0 = Clock::now();
       double ttft = -1;
       int tokens = 0;
+      Clock::time_point first_token;
+      std::vector<std::pair<Clock::time_point, int>> arrivals;
       grpc::Status status;
       if (mode == "worker") {
         v1::GenerateRequest req;
@@ -84,8 +112,14 @@ int Run(int argc, char** argv) {
         auto reader = worker->Generate(&ctx, req);
         v1::GenerateEvent e;
         while (reader->Read(&e)) {
-          if (e.token_ids_size() > 0 && ttft < 0) ttft = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          if (e.token_ids_size() == 0) continue;
+          const auto now = Clock::now();
+          if (ttft < 0) {
+            ttft = std::chrono::duration<double, std::milli>(now - t0).count();
+            first_token = now;
+          }
           tokens += e.token_ids_size();
+          arrivals.emplace_back(now, e.token_ids_size());
         }
         status = reader->Finish();
       } else {
@@ -100,19 +134,26 @@ int Run(int argc, char** argv) {
         auto reader = router->Chat(&ctx, req);
         v1::ChatEvent e;
         while (reader->Read(&e)) {
-          if (e.token_ids_size() > 0 && ttft < 0) ttft = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          if (e.token_ids_size() == 0) continue;
+          const auto now = Clock::now();
+          if (ttft < 0) {
+            ttft = std::chrono::duration<double, std::milli>(now - t0).count();
+            first_token = now;
+          }
           tokens += e.token_ids_size();
+          arrivals.emplace_back(now, e.token_ids_size());
         }
         status = reader->Finish();
       }
-      const double total = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      const auto finish = Clock::now();
+      const double total = std::chrono::duration<double, std::milli>(finish - t0).count();
       std::lock_guard<std::mutex> lock(mu);
       if (!status.ok()) {
         ++failures;
         if (first_error.empty()) first_error = status.error_message();
         continue;
       }
-      samples.push_back(Sample{ttft, total, tokens});
+      samples.push_back(Sample{ttft, total, tokens, first_token, finish, std::move(arrivals)});
     }
     (void)id;
   };
@@ -131,10 +172,10 @@ int Run(int argc, char** argv) {
   std::printf(
       "{\"mode\": \"%s\", \"target\": \"%s\", \"concurrency\": %lld, \"requests\": %zu, \"failures\": %d, \"max_tokens\": %lld, "
       "\"ttft_ms_p50\": %.3f, \"ttft_ms_p99\": %.3f, \"latency_ms_p50\": %.3f, \"latency_ms_p99\": %.3f, "
-      "\"requests_per_s\": %.2f, \"generated_tok_s\": %.2f, \"wall_s\": %.3f%s}\n",
+      "\"requests_per_s\": %.2f, \"generated_tok_s\": %.2f, \"steady_decode_tok_s\": %.2f, \"wall_s\": %.3f%s}\n",
       mode.c_str(), target->c_str(), static_cast<long long>(*concurrency), samples.size(), failures.load(),
       static_cast<long long>(*max_tokens), Percentile(ttft, 0.5), Percentile(ttft, 0.99), Percentile(total, 0.5),
-      Percentile(total, 0.99), static_cast<double>(samples.size()) / wall, static_cast<double>(tokens) / wall, wall,
+      Percentile(total, 0.99), static_cast<double>(samples.size()) / wall, static_cast<double>(tokens) / wall, SteadyDecodeRate(samples), wall,
       first_error.empty() ? "" : absl::StrCat(", \"first_error\": \"", first_error, "\"").c_str());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_paths.h"
@@ -197,8 +198,11 @@ TEST_F(EngineTest, RefusesBadRequestsAndFullQueues) {
   bad.prompt = Prompt(0);
   bad.sampling.top_p = 0;
   EXPECT_EQ((*engine)->Submit(std::move(bad)).status().code(), absl::StatusCode::kInvalidArgument);
-  // One running + one queued fill it; the third is refused.
+  // One running + one queued fill it; the third is refused. The running one holds the engine
+  // thread in its first output until the test has submitted the others, so neither a slow
+  // machine nor a fast one changes what is running and what is queued.
   Collector c;
+  absl::Notification first_output, release;
   std::vector<std::shared_ptr<RequestHandle>> handles;
   int refused = 0;
   for (int i = 0; i < 3; ++i) {
@@ -207,7 +211,17 @@ TEST_F(EngineTest, RefusesBadRequestsAndFullQueues) {
     r.sampling = Params(i);
     r.sampling.max_tokens = 100;
     r.on_output = c.For(i);
+    if (i == 0) {
+      r.on_output = [&, inner = std::move(r.on_output)](SequenceOutput o) {
+        if (!first_output.HasBeenNotified()) {
+          first_output.Notify();
+          release.WaitForNotification();
+        }
+        inner(std::move(o));
+      };
+    }
     auto h = (*engine)->Submit(std::move(r));
+    if (i == 0) first_output.WaitForNotification();
     if (h.ok()) {
       handles.push_back(*h);
     } else {
@@ -218,6 +232,7 @@ TEST_F(EngineTest, RefusesBadRequestsAndFullQueues) {
   }
   EXPECT_EQ(refused, 1);
   for (auto& h : handles) h->Cancel();
+  release.Notify();
   c.WaitFor(2);
 }
 

@@ -1,7 +1,6 @@
 #include "workers/engine/kv/kv_block_pool.h"
 
 #include <cstring>
-#include <new>
 
 #include "absl/strings/str_cat.h"
 
@@ -12,21 +11,18 @@ absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheSh
       num_blocks > (int64_t{1} << 30)) {
     return absl::InvalidArgumentError("KV cache: layers, kv heads, head dim, block size and block count must be positive");
   }
-  const int64_t floats = shape.BlockBytes() / 4 * num_blocks;
-  std::unique_ptr<float[]> data;
-  try {
-    data = std::make_unique_for_overwrite<float[]>(static_cast<size_t>(floats));  // positions are written before read
-  } catch (const std::bad_alloc&) {
-  }
-  if (!data) {
+  // Huge pages: decode walks a sequence's blocks in every layer each token.
+  auto data = HugePageBuffer::Allocate(static_cast<size_t>(shape.BlockBytes() * num_blocks));
+  if (!data.ok()) {
     return absl::ResourceExhaustedError(absl::StrCat("KV cache: cannot allocate ", shape.BlockBytes() * num_blocks >> 20,
                                                      " MiB for ", num_blocks, " blocks; lower the KV cache size"));
   }
-  return std::make_unique<KvBlockPool>(PassKey(), shape, num_blocks, std::move(data));
+  return std::make_unique<KvBlockPool>(PassKey(), shape, num_blocks, std::move(*data));
 }
 
-KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, std::unique_ptr<float[]> data)
-    : shape_(shape), num_blocks_(num_blocks), per_kv_(shape.kv_heads * shape.block_size * shape.head_dim), data_(std::move(data)) {
+KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, HugePageBuffer data)
+    : shape_(shape), num_blocks_(num_blocks), per_kv_(shape.kv_heads * shape.block_size * shape.head_dim),
+      memory_(std::move(data)), data_(static_cast<float*>(memory_.data())) {
   absl::MutexLock lock(&mu_);
   free_.reserve(static_cast<size_t>(num_blocks));
   // Handed out lowest id first.

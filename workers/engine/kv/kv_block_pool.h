@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "workers/engine/util/huge_page_buffer.h"
 
 namespace switchyard {
 
@@ -44,8 +45,8 @@ class KvBlockPool {
   const KvCacheShape& shape() const { return shape_; }
 
   // K: [kv_heads][head_dim][block_size], V: [kv_heads][block_size][head_dim] for (layer, block).
-  float* K(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 0); }
-  float* V(int64_t layer, int32_t block) { return data_.get() + Offset(layer, block, 1); }
+  float* K(int64_t layer, int32_t block) { return data_ + Offset(layer, block, 0); }
+  float* V(int64_t layer, int32_t block) { return data_ + Offset(layer, block, 1); }
   // Stores one position's keys and values ([kv_heads][head_dim] each) at `slot` of `block`.
   void Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v);
 
@@ -54,7 +55,7 @@ class KvBlockPool {
     friend class KvBlockPool;
     PassKey() = default;
   };
-  KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, std::unique_ptr<float[]> data);
+  KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, HugePageBuffer data);
 
  private:
   int64_t Offset(int64_t layer, int32_t block, int kv) const {
@@ -63,7 +64,8 @@ class KvBlockPool {
   KvCacheShape shape_;
   int64_t num_blocks_;
   int64_t per_kv_;  // floats in one K (or V) of one block and layer
-  std::unique_ptr<float[]> data_;
+  HugePageBuffer memory_;
+  float* data_;
   mutable absl::Mutex mu_;
   std::vector<int32_t> free_ ABSL_GUARDED_BY(mu_);
 };

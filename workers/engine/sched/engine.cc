@@ -86,6 +86,9 @@ void Engine::Loop() {
       mu_.Await(absl::Condition(&has_work));
       if (stop_) break;
       arrived.swap(incoming_);
+      // Counted as waiting from now on, not from the end of the step: admission (Submit) must
+      // see them while this thread is busy in the step.
+      stats_.waiting += static_cast<int>(arrived.size());
     }
     for (Incoming& in : arrived) {
       live_.emplace_back(in.seq.get(), in.cancel);

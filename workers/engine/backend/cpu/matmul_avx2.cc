@@ -11,6 +11,8 @@ struct Avx2 {
   using Reg = __m256;
   static constexpr int kLanes = 8;
   static constexpr int kRowBlock = 4;
+  static constexpr int kPairRowBlock = 4;
+  static constexpr int kPairTokenBlock = 2;  // 8 accumulators + 8 weights + 2 inputs: 18 of 16, a couple of loads fold into FMAs
   static constexpr int kTokenBlock = 2;  // 8 accumulators + 4 weights + 1 input of 16 registers
   static Reg Zero() { return _mm256_setzero_ps(); }
   static Reg LoadX(const float* p) { return _mm256_loadu_ps(p); }
@@ -35,6 +37,11 @@ struct Avx2 {
         return _mm256_cvtph_ps(h);
       }
     }
+  }
+  static void LoadBf16Pairs(const uint16_t* p, Reg* even, Reg* odd) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    *even = _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+    *odd = _mm256_castsi256_ps(_mm256_and_si256(v, _mm256_set1_epi32(static_cast<int>(0xFFFF0000u))));
   }
   template <DType W>
   static float ScalarW(const void* w, int64_t i) {

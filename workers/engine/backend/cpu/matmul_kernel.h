@@ -8,6 +8,8 @@
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_KERNEL_H_
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "workers/engine/backend/cpu/matmul.h"
 
@@ -48,6 +50,110 @@ inline void MatmulRowBlock(const MatmulArgs& a, int64_t m0, int64_t t_begin, int
   for (; t < t_end; ++t) MatmulBlock<V, W, RB, 1>(a, m0, t, xs, ys);
 }
 
+// bf16 weights read as pairs: a load of 2L bf16 values holds in each 32-bit lane an even-indexed
+// weight (low half) and the odd one after it (high half). A left shift by 16 gives the even
+// weights as f32 and masking off the low half gives the odd ones: two cheap integer ops per 2L
+// weights, where widening L values at a time costs a cross-lane shuffle and a shift. The
+// activations are permuted once per token chunk into the same even/odd order, so the sums are
+// the same products in a different order (f32 accumulation either way).
+template <class V>
+inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp) {
+  constexpr int L = V::kLanes;
+  for (int64_t k = 0; k < kv; k += 2 * L) {
+    for (int i = 0; i < L; ++i) {
+      xp[k + i] = x[k + 2 * i];
+      xp[k + L + i] = x[k + 2 * i + 1];
+    }
+  }
+}
+
+// RB rows x TB tokens of y from permuted activations xp (row stride kv) for k < kv, and the
+// original activations x for the tail k >= kv.
+// kPrefetchNext (matrix-vector): each k step also prefetches the same cache line of the next
+// RB rows, so the next block streams in from memory while this one is computed. Rows of
+// Qwen3-sized matrices are only 2-6 KB, too short for the hardware prefetcher to ramp up on
+// each of RB separate streams before the row ends.
+template <class V, int RB, int TB, bool kPrefetchNext = false>
+inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const float* xp, int64_t kv,
+                          int64_t xs, int64_t ys) {
+  constexpr int L = V::kLanes;
+  const uint16_t* w = static_cast<const uint16_t*>(a.w);
+  const int64_t K = a.K;
+  // The last block prefetches itself again rather than point past the matrix.
+  const uint16_t* next = w + (m0 + 2 * RB <= a.M ? m0 + RB : m0) * K;
+  (void)next;
+  typename V::Reg acc[RB][TB];
+  for (int r = 0; r < RB; ++r)
+    for (int t = 0; t < TB; ++t) acc[r][t] = V::Zero();
+  for (int64_t k = 0; k < kv; k += 2 * L) {
+    typename V::Reg we[RB], wo[RB];
+    for (int r = 0; r < RB; ++r) V::LoadBf16Pairs(w + (m0 + r) * K + k, &we[r], &wo[r]);
+    if constexpr (kPrefetchNext) {
+      for (int r = 0; r < RB; ++r) __builtin_prefetch(next + r * K + k, 0, 3);
+    }
+    for (int t = 0; t < TB; ++t) {
+      const float* xt = xp + t * kv + k;
+      const typename V::Reg xe = V::LoadX(xt);
+      const typename V::Reg xo = V::LoadX(xt + L);
+      for (int r = 0; r < RB; ++r) {
+        acc[r][t] = V::Fma(we[r], xe, acc[r][t]);
+        acc[r][t] = V::Fma(wo[r], xo, acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < RB; ++r) {
+    for (int t = 0; t < TB; ++t) {
+      float s = V::Sum(acc[r][t]);
+      const float* x = a.x + (t0 + t) * xs;
+      for (int64_t k = kv; k < K; ++k) s += x[k] * Bf16ToF32(w[(m0 + r) * K + k]);
+      a.y[(t0 + t) * ys + m0 + r] = s;
+    }
+  }
+}
+
+// RB rows for tokens [t0, t1): blocks of kPairTokenBlock tokens, then smaller ones.
+template <class V, int RB>
+inline void Bf16PairTokens(const MatmulArgs& a, int64_t m, int64_t t0, int64_t t1, const float* xp, int64_t kv,
+                           int64_t xs, int64_t ys) {
+  constexpr int TB = V::kPairTokenBlock;
+  int64_t t = t0;
+  for (; t + TB <= t1; t += TB) Bf16PairBlock<V, RB, TB>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
+  if constexpr (TB > 2) {
+    for (; t + 2 <= t1; t += 2) Bf16PairBlock<V, RB, 2>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
+  }
+  for (; t < t1; ++t) Bf16PairBlock<V, RB, 1>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
+}
+
+template <class V>
+inline void MatmulRowsBf16Pairs(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
+  const int64_t xs = a.x_stride ? a.x_stride : a.K;
+  const int64_t ys = a.y_stride ? a.y_stride : a.M;
+  const int64_t kv = a.K - a.K % (2 * V::kLanes);
+  // One buffer per thread, grown to the largest chunk seen: no allocation per token. Rows
+  // start on cache lines (kv is a multiple of 2L floats) so no activation load splits a line.
+  thread_local std::vector<float> permuted;
+  for (int64_t t0 = 0; t0 < a.T; t0 += kTokenChunk) {
+    const int64_t t1 = std::min(a.T, t0 + kTokenChunk);
+    constexpr size_t kLineFloats = 64 / sizeof(float);
+    if (permuted.size() < static_cast<size_t>((t1 - t0) * kv) + kLineFloats) permuted.resize((t1 - t0) * kv + kLineFloats);
+    float* xp = permuted.data();
+    xp += (kLineFloats - (reinterpret_cast<uintptr_t>(xp) / sizeof(float)) % kLineFloats) % kLineFloats;
+    for (int64_t t = t0; t < t1; ++t) PermuteEvenOdd<V>(a.x + t * xs, kv, xp + (t - t0) * kv);
+    if (a.T == 1) {
+      // Matrix-vector: eight rows at a time give eight independent FMA chains per k step.
+      int64_t m = m_begin;
+      for (; m + 8 <= m_end; m += 8) Bf16PairBlock<V, 8, 1, true>(a, m, 0, xp, kv, xs, ys);
+      for (; m < m_end; ++m) Bf16PairBlock<V, 1, 1>(a, m, 0, xp, kv, xs, ys);
+      return;
+    }
+    int64_t m = m_begin;
+    for (; m + V::kPairRowBlock <= m_end; m += V::kPairRowBlock) {
+      Bf16PairTokens<V, V::kPairRowBlock>(a, m, t0, t1, xp, kv, xs, ys);
+    }
+    for (; m < m_end; ++m) Bf16PairTokens<V, 1>(a, m, t0, t1, xp, kv, xs, ys);
+  }
+}
+
 template <class V, DType W>
 inline void MatmulRowsT(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
   const int64_t xs = a.x_stride ? a.x_stride : a.K;
@@ -71,7 +177,7 @@ inline void MatmulRowsT(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
 template <class V>
 inline void MatmulRowsDispatch(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
   switch (a.wtype) {
-    case DType::kBF16: return MatmulRowsT<V, DType::kBF16>(a, m_begin, m_end);
+    case DType::kBF16: return MatmulRowsBf16Pairs<V>(a, m_begin, m_end);
     case DType::kF16: return MatmulRowsT<V, DType::kF16>(a, m_begin, m_end);
     case DType::kF32: return MatmulRowsT<V, DType::kF32>(a, m_begin, m_end);
   }
