@@ -1,12 +1,16 @@
 // switchyard-bench: prefill and decode speed of the CPU engine on one sequence, as llama-bench
 // measures pp/tg: a prompt of --prompt-tokens ids evaluated in one pass, then --gen-tokens
 // tokens decoded one at a time with greedy sampling. Prints one JSON line with the medians
-// over --reps repetitions (after one warm-up) and the process's peak RSS.
+// over --reps repetitions (after one warm-up) and the process's peak RSS. With --batch N, N
+// sequences (each its own random prompt, prefilled in turn) then decode together, one forward
+// pass per step for all N as the worker's continuous batching runs them; decode_tok_s counts
+// the tokens of all N.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -21,7 +25,9 @@ namespace {
 constexpr char kTool[] = "switchyard-bench";
 constexpr char kUsage[] =
     "usage: switchyard-bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads 2] [--reps 3]\n"
-    "         [--weights ram|mmap]   (ram: a private copy on huge pages, the default; mmap: the file mapping)\n"
+    "         [--batch 1] [--weights ram|mmap] [--profile]\n"
+    "  --weights ram: a private copy on huge pages (the default); mmap: the file mapping\n"
+    "  --profile: time per phase of the forward pass, decode steps only, on stderr\n"
     "Prints {\"prefill_tok_s\", \"decode_tok_s\", \"peak_rss_mib\", ...} as one JSON line.\n";
 
 double Median(std::vector<double> v) {
@@ -30,14 +36,15 @@ double Median(std::vector<double> v) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights"}, {"help", "profile"});
+  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch"}, {"help", "profile"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
   auto tg = args.IntOr("gen-tokens", 128, 1, 1 << 20);
   auto threads = args.IntOr("threads", 2, 1, 1024);
   auto reps = args.IntOr("reps", 3, 1, 100);
-  for (const absl::Status& s : {dir.status(), pp.status(), tg.status(), threads.status(), reps.status()}) {
+  auto batch = args.IntOr("batch", 1, 1, 256);
+  for (const absl::Status& s : {dir.status(), pp.status(), tg.status(), threads.status(), reps.status(), batch.status()}) {
     if (!s.ok()) return UsageError(kTool, s, kUsage);
   }
   const std::string weights = args.GetOr("weights", "ram");
@@ -63,50 +70,60 @@ int Run(int argc, char** argv) {
                  static_cast<long long>(r.max_context()));
     return 1;
   }
-  auto pool = KvBlockPool::Create(r.kv_shape(16), (total + 15) / 16);
+  const int64_t n = *batch;
+  auto pool = KvBlockPool::Create(r.kv_shape(16), n * ((total + 15) / 16));
   if (!pool.ok()) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(pool.status().message()).c_str());
     return 1;
   }
   std::mt19937 rng(1234);
   std::uniform_int_distribution<int32_t> id(1000, 100000);
-  std::vector<int32_t> prompt(static_cast<size_t>(*pp));
-  for (int32_t& t : prompt) t = id(rng);
-  std::vector<float> logits(static_cast<size_t>(r.vocab_size()));
+  std::vector<std::vector<int32_t>> prompts(static_cast<size_t>(n), std::vector<int32_t>(static_cast<size_t>(*pp)));
+  for (auto& p : prompts)
+    for (int32_t& t : p) t = id(rng);
+  const int64_t V = r.vocab_size();
+  std::vector<float> logits(static_cast<size_t>(n * V));
   std::vector<double> prefill, decode;
   using Clock = std::chrono::steady_clock;
+  auto fail = [](const absl::Status& s) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
+    return 1;
+  };
   for (int64_t rep = 0; rep <= *reps; ++rep) {  // rep 0 is the warm-up
-    KvSequence seq(pool->get());
+    std::vector<std::unique_ptr<KvSequence>> seqs;
+    for (int64_t b = 0; b < n; ++b) seqs.push_back(std::make_unique<KvSequence>(pool->get()));
     const auto t0 = Clock::now();
-    SequenceChunk chunk{&seq, prompt, false};
-    if (absl::Status s = r.Forward({&chunk, 1}, logits.data()); !s.ok()) {
-      std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
-      return 1;
+    for (int64_t b = 0; b < n; ++b) {
+      SequenceChunk chunk{seqs[static_cast<size_t>(b)].get(), prompts[static_cast<size_t>(b)], false};
+      if (absl::Status s = r.Forward({&chunk, 1}, logits.data() + b * V); !s.ok()) return fail(s);
     }
     const auto t1 = Clock::now();
+    r.ResetProfile();
+    std::vector<int32_t> next(static_cast<size_t>(n));
+    std::vector<SequenceChunk> step(static_cast<size_t>(n));
     for (int64_t i = 0; i < *tg; ++i) {
-      const int32_t next = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-      SequenceChunk one{&seq, {&next, 1}, false};
-      if (absl::Status s = r.Forward({&one, 1}, logits.data()); !s.ok()) {
-        std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
-        return 1;
+      for (int64_t b = 0; b < n; ++b) {
+        const float* l = logits.data() + b * V;
+        next[static_cast<size_t>(b)] = static_cast<int32_t>(std::max_element(l, l + V) - l);
+        step[static_cast<size_t>(b)] = SequenceChunk{seqs[static_cast<size_t>(b)].get(), {&next[static_cast<size_t>(b)], 1}, false};
       }
+      if (absl::Status s = r.Forward(step, logits.data()); !s.ok()) return fail(s);
     }
     const auto t2 = Clock::now();
-    if (profile && rep == *reps) std::fprintf(stderr, "profile (all reps, prefill + decode): %s\n", r.ProfileReport().c_str());
+    if (profile && rep == *reps) std::fprintf(stderr, "profile (last rep, decode steps): %s\n", r.ProfileReport().c_str());
     if (rep == 0) continue;
-    prefill.push_back(static_cast<double>(*pp) / std::chrono::duration<double>(t1 - t0).count());
-    decode.push_back(static_cast<double>(*tg) / std::chrono::duration<double>(t2 - t1).count());
+    prefill.push_back(static_cast<double>(n * *pp) / std::chrono::duration<double>(t1 - t0).count());
+    decode.push_back(static_cast<double>(n * *tg) / std::chrono::duration<double>(t2 - t1).count());
   }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
       "{\"engine\": \"switchyard\", \"model\": \"%s\", \"weights\": \"%s\", \"params\": %lld, \"weight_bytes\": %llu, \"threads\": %lld, "
-      "\"simd\": \"%s\", \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
+      "\"simd\": \"%s\", \"batch\": %lld, \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
       "\"decode_tok_s\": %.2f, \"prefill_all\": [",
       dir->c_str(), weights.c_str(), static_cast<long long>((*model)->parameter_count()),
       static_cast<unsigned long long>((*model)->weight_bytes()), static_cast<long long>(*threads),
-      HostCpuFeatures().Describe().c_str(), static_cast<long long>(*pp), static_cast<long long>(*tg),
+      HostCpuFeatures().Describe().c_str(), static_cast<long long>(n), static_cast<long long>(*pp), static_cast<long long>(*tg),
       static_cast<long long>(*reps), Median(prefill), Median(decode));
   for (size_t i = 0; i < prefill.size(); ++i) std::printf("%s%.2f", i ? ", " : "", prefill[i]);
   std::printf("], \"decode_all\": [");

@@ -1,6 +1,7 @@
-// Matmul kernel throughput on Qwen3-0.6B's shapes (bf16 weights, f32 activations), for tuning
+// Kernel throughput (matmul, decode attention) on Qwen3-0.6B's shapes (bf16 weights, f32 activations), for tuning
 // the decode (T = 1), batched-decode (T = 4, 16) and prefill (T = 64, 512) paths:
 //   build/bin/switchyard-bench-matmul --benchmark_counters_tabular=true
+// Arguments: tokens T, K, M, threads, kernel (0 = best for this CPU, 2 = AVX2).
 // Counters: GFLOP/s (2*T*M*K per call) and weight GB/s (M*K*2 bytes per call).
 #include <sys/mman.h>
 
@@ -10,7 +11,9 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "workers/engine/backend/cpu/attention.h"
 #include "workers/engine/backend/cpu/matmul.h"
+#include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/util/dtype.h"
 
@@ -38,6 +41,7 @@ class AlignedArray {
 void BM_MatmulBf16(benchmark::State& state) {
   const int64_t T = state.range(0), K = state.range(1), M = state.range(2);
   const int threads = static_cast<int>(state.range(3));
+  const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   // 2 MiB-aligned, huge-page backed weights and cache-line-aligned activations, as the engine
@@ -50,7 +54,7 @@ void BM_MatmulBf16(benchmark::State& state) {
   ThreadPool pool(threads);
   MatmulArgs a{.x = x.data(), .T = T, .K = K, .w = w.data(), .wtype = DType::kBF16, .M = M, .y = y.data()};
   for (auto _ : state) {
-    Matmul(a, pool);
+    Matmul(a, pool, level);
     benchmark::DoNotOptimize(y.data());
   }
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * T * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
@@ -58,16 +62,53 @@ void BM_MatmulBf16(benchmark::State& state) {
 }
 
 void Shapes(benchmark::internal::Benchmark* b) {
-  for (int64_t t : {1, 4, 16, 64, 512}) {
-    b->Args({t, 1024, 3072, 2});  // gate / up projection
-    b->Args({t, 3072, 1024, 2});  // down projection
+  // Last argument: 0 = the best kernel for this CPU, 2 = the AVX2 kernel.
+  for (int64_t simd : {0, 2}) {
+    for (int64_t t : {1, 4, 16, 64, 512}) {
+      b->Args({t, 1024, 3072, 2, simd});  // gate / up projection
+      b->Args({t, 3072, 1024, 2, simd});  // down projection
+    }
+    b->Args({1, 1024, 151936, 2, simd});  // language-model head, decode
+    b->Args({16, 1024, 151936, 2, simd});
   }
-  b->Args({1, 1024, 151936, 2});  // language-model head, decode
-  b->Args({16, 1024, 151936, 2});
   b->UseRealTime();
 }
 
 BENCHMARK(BM_MatmulBf16)->Apply(Shapes);
+
+// Decode attention of one layer: T sequences, one new token each, `positions` cached, Qwen3-0.6B's
+// heads (16 query, 8 kv, dim 128), the paged f32 cache with 16-position blocks.
+void BM_AttentionDecode(benchmark::State& state) {
+  const int64_t T = state.range(0), positions = state.range(1);
+  const int64_t H = 16, G = 8, d = 128, bs = 16;
+  const int64_t per_seq = (positions + bs - 1) / bs;
+  auto pool = KvBlockPool::Create(KvCacheShape{.layers = 1, .kv_heads = G, .head_dim = d, .block_size = bs}, T * per_seq);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<std::vector<int32_t>> tables(static_cast<size_t>(T));
+  std::vector<float> k(G * d), v(G * d);
+  for (auto& table : tables) {
+    for (int64_t b = 0; b < per_seq; ++b) table.push_back(*(*pool)->Allocate());
+    for (int64_t p = 0; p < positions; ++p) {
+      for (auto& x : k) x = u(rng);
+      for (auto& x : v) x = u(rng);
+      (*pool)->Write(0, table[static_cast<size_t>(p / bs)], p % bs, k.data(), v.data());
+    }
+  }
+  std::vector<float> q(T * H * d), out(T * H * d);
+  for (auto& x : q) x = u(rng);
+  std::vector<cpu::AttentionToken> tokens;
+  for (const auto& table : tables) tokens.push_back(cpu::AttentionToken{&table, positions - 1});
+  ThreadPool threads(2);
+  cpu::AttentionArgs a{q.data(), out.data(), T, H, G, d, 0.088f, 0, pool->get(), tokens.data()};
+  for (auto _ : state) {
+    cpu::Attention(a, threads);
+    benchmark::DoNotOptimize(out.data());
+  }
+  // K and V bytes read per call.
+  state.counters["kvGB/s"] = benchmark::Counter(2.0 * 4 * T * positions * G * d * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AttentionDecode)->Args({1, 48})->Args({16, 48})->Args({1, 512})->Args({16, 512})->UseRealTime();
 
 }  // namespace
 }  // namespace switchyard

@@ -38,7 +38,7 @@ TEST_P(MatmulTest, MatchesDoubleReferenceOnAwkwardShapes) {
   if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
   ThreadPool pool(2);
   for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{1, 64, 64}, {1, 67, 13}, {3, 33, 9}, {5, 128, 37},
-                         {17, 100, 70}, {70, 16, 130}, {1, 1024, 300}, {9, 7, 5}}) {
+                         {17, 100, 70}, {70, 16, 130}, {1, 1024, 300}, {9, 7, 5}, {16, 96, 41}, {4, 160, 23}}) {
     const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 1 + T);
     const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 2 + K, 0.1f);
     // Weights stored in `dtype`; the reference uses the same rounded values.
@@ -69,14 +69,18 @@ TEST_P(MatmulTest, TokenResultsIndependentOfBatch) {
   const auto [simd, dtype] = GetParam();
   if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
   ThreadPool pool(2);
-  const int64_t T = 11, K = 96, M = 45;
+  // K with a tail past the vector loop; M not a multiple of any row block; T past a token block.
+  const int64_t T = 11, K = 100, M = 45;
   const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 7);
-  const std::vector<float> w = RandomVec(static_cast<size_t>(M * K), 8);
+  const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 8);
+  std::vector<uint16_t> w16(wf.size());
+  for (size_t i = 0; i < wf.size(); ++i) w16[i] = dtype == DType::kBF16 ? F32ToBf16(wf[i]) : F32ToF16(wf[i]);
+  const void* w = dtype == DType::kF32 ? static_cast<const void*>(wf.data()) : static_cast<const void*>(w16.data());
   std::vector<float> all(static_cast<size_t>(T * M));
-  Matmul(MatmulArgs{x.data(), T, K, w.data(), DType::kF32, M, all.data()}, pool, simd);
+  Matmul(MatmulArgs{x.data(), T, K, w, dtype, M, all.data()}, pool, simd);
   for (int64_t t = 0; t < T; ++t) {
     std::vector<float> one(static_cast<size_t>(M));
-    Matmul(MatmulArgs{x.data() + t * K, 1, K, w.data(), DType::kF32, M, one.data()}, pool, simd);
+    Matmul(MatmulArgs{x.data() + t * K, 1, K, w, dtype, M, one.data()}, pool, simd);
     for (int64_t m = 0; m < M; ++m) ASSERT_EQ(one[static_cast<size_t>(m)], all[static_cast<size_t>(t * M + m)]) << t << "," << m;
   }
 }
@@ -120,8 +124,11 @@ TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
     int64_t H, G, d, bs, n;
   };
   // The first is the generic kernel's (block 4, head 8); the others take the AVX-512 kernel
-  // where the CPU has it (block 16, heads of 64 and 128, groups of 2 and 4, partial blocks).
-  for (const Shape s : {Shape{4, 2, 8, 4, 10}, Shape{16, 8, 128, 16, 40}, Shape{8, 2, 64, 16, 17}, Shape{8, 2, 64, 16, 16}}) {
+  // where the CPU has it (block 16; heads of 16 to 128 dims, so 1 to 8 value slices; groups of
+  // 1, 2, 3, 4, 6 and 8, each its own instantiation; partial blocks).
+  for (const Shape s : {Shape{4, 2, 8, 4, 10}, Shape{16, 8, 128, 16, 40}, Shape{8, 2, 64, 16, 17}, Shape{8, 2, 64, 16, 16},
+                        Shape{8, 8, 32, 16, 33}, Shape{24, 8, 48, 16, 20}, Shape{16, 2, 128, 16, 50},
+                        Shape{6, 1, 16, 16, 5}}) {
     const int64_t H = s.H, G = s.G, d = s.d, bs = s.bs, n = s.n;
     const int64_t nblocks = (n + bs - 1) / bs;
     auto pool = KvBlockPool::Create(KvCacheShape{1, G, d, bs}, nblocks + 3);

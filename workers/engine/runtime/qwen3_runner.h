@@ -62,6 +62,7 @@ class Qwen3Runner {
   ThreadPool& threads() { return pool_; }
   // With RunnerOptions::profile: wall time spent per phase so far, summed over calls.
   std::string ProfileReport() const;
+  void ResetProfile() { profile_seconds_.fill(0); }
 
   struct Layer;  // weights of one decoder layer (defined in the .cc)
   Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope);

@@ -55,69 +55,106 @@ void SoftmaxPadded(float* s, int64_t n, int64_t padded) {
   for (int64_t j = 0; j < n; j += 16) _mm512_storeu_ps(s + j, _mm512_mul_ps(_mm512_loadu_ps(s + j), inv));
 }
 
+// One (token, kv head) item for a group of G query heads, the value pass NS 16-wide slices at
+// a time. Both are compile-time so every accumulator lives in a register (with run-time
+// counts the compiler keeps them on the stack and each FMA waits on a store and a load).
+// Scores use KS interleaved accumulators per head so G * KS >= 8 FMA chains are in flight.
+template <int G, int NS>
+void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<float>* scores) {
+  constexpr int KS = G >= 4 ? 2 : 8 / G;
+  const int64_t d = a.dim;
+  const AttentionToken& tok = a.tokens[t];
+  const int64_t n = tok.position + 1;
+  const int64_t nblocks = (n + 15) / 16;
+  const int64_t padded = nblocks * 16;
+  scores->resize(static_cast<size_t>(padded * G));
+  float* sc = scores->data();  // [G][padded]
+  const float* q0 = a.q + (t * a.heads + g * G) * d;
+  const __m512 scale = _mm512_set1_ps(a.scale);
+  // Scores: every head of the group from one pass over each key block ([d][16], transposed).
+  for (int64_t b = 0; b < nblocks; ++b) {
+    const float* kt = a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * 16;
+    __m512 acc[G][KS];
+    for (int h = 0; h < G; ++h)
+      for (int k = 0; k < KS; ++k) acc[h][k] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < d; i += KS) {  // d is a multiple of 16, so of KS
+      for (int k = 0; k < KS; ++k) {
+        const __m512 kr = _mm512_loadu_ps(kt + (i + k) * 16);
+        for (int h = 0; h < G; ++h) acc[h][k] = _mm512_fmadd_ps(_mm512_set1_ps(q0[h * d + i + k]), kr, acc[h][k]);
+      }
+    }
+    for (int h = 0; h < G; ++h) {
+      __m512 sum = acc[h][0];
+      for (int k = 1; k < KS; ++k) sum = _mm512_add_ps(sum, acc[h][k]);
+      _mm512_storeu_ps(sc + h * padded + b * 16, _mm512_mul_ps(sum, scale));
+    }
+  }
+  // Softmax per head over the n real positions; the padding gets weight 0.
+  for (int h = 0; h < G; ++h) SoftmaxPadded(sc + h * padded, n, padded);
+  // Weighted values: each value row ([16][d] per block) is read front to back and feeds every
+  // head of the group; NS slices of each head's output stay in registers per pass.
+  for (int64_t s0 = 0; s0 < d / 16; s0 += NS) {
+    __m512 acc[G][NS];
+    for (int h = 0; h < G; ++h)
+      for (int s = 0; s < NS; ++s) acc[h][s] = _mm512_setzero_ps();
+    for (int64_t b = 0; b < nblocks; ++b) {
+      const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * 16 * d + s0 * 16;
+      const float* p = sc + b * 16;
+      for (int64_t l = 0; l < 16; ++l) {
+        const float* row = vb + l * d;
+        __m512 v[NS];
+        for (int s = 0; s < NS; ++s) v[s] = _mm512_loadu_ps(row + s * 16);
+        for (int h = 0; h < G; ++h) {
+          const __m512 w = _mm512_set1_ps(p[h * padded + l]);
+          for (int s = 0; s < NS; ++s) acc[h][s] = _mm512_fmadd_ps(w, v[s], acc[h][s]);
+        }
+      }
+    }
+    for (int h = 0; h < G; ++h) {
+      float* o = a.out + (t * a.heads + g * G + h) * d + s0 * 16;
+      for (int s = 0; s < NS; ++s) _mm512_storeu_ps(o + s * 16, acc[h][s]);
+    }
+  }
+}
+
+using ItemFn = void (*)(const AttentionArgs&, int64_t, int64_t, std::vector<float>*);
+
+// The instantiation for a group size and head dim: NS the largest of 8, 4, 2, 1 that divides
+// d / 16 and keeps G * NS accumulators + NS values within the 32 registers.
+template <int G>
+ItemFn PickSlices(int64_t slices) {
+  if constexpr (G * 8 + 8 <= 28) {
+    if (slices % 8 == 0) return &AttentionItem<G, 8>;
+  }
+  if constexpr (G * 4 + 4 <= 28) {
+    if (slices % 4 == 0) return &AttentionItem<G, 4>;
+  }
+  if (slices % 2 == 0) return &AttentionItem<G, 2>;
+  return &AttentionItem<G, 1>;
+}
+
+ItemFn PickItem(int64_t group, int64_t slices) {
+  switch (group) {
+    case 1: return PickSlices<1>(slices);
+    case 2: return PickSlices<2>(slices);
+    case 3: return PickSlices<3>(slices);
+    case 4: return PickSlices<4>(slices);
+    case 5: return PickSlices<5>(slices);
+    case 6: return PickSlices<6>(slices);
+    case 7: return PickSlices<7>(slices);
+    case 8: return PickSlices<8>(slices);
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 bool AttentionItemsAvx512(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores) {
   const int64_t group = a.heads / a.kv_heads;
-  const int64_t bs = a.pool->shape().block_size;
-  const int64_t d = a.dim;
-  constexpr int kMaxGroup = 8;
-  constexpr int kSliceRegs = 16;
-  if (bs != 16 || d % 16 != 0 || group > kMaxGroup) return false;
-  for (int64_t item = begin; item < end; ++item) {
-    const int64_t t = item / a.kv_heads, g = item % a.kv_heads;
-    const AttentionToken& tok = a.tokens[t];
-    const int64_t n = tok.position + 1;
-    const int64_t nblocks = (n + 15) / 16;
-    const int64_t padded = nblocks * 16;
-    scores->resize(static_cast<size_t>(padded * group));
-    float* sc = scores->data();  // [group][padded]
-    const float* q0 = a.q + (t * a.heads + g * group) * d;
-    // Scores: every head of the group from one pass over each key block.
-    for (int64_t b = 0; b < nblocks; ++b) {
-      const float* kt = a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * 16;  // [d][16]
-      __m512 acc[kMaxGroup][2];
-      for (int h = 0; h < group; ++h) acc[h][0] = acc[h][1] = _mm512_setzero_ps();
-      for (int64_t i = 0; i < d; i += 2) {
-        const __m512 k0 = _mm512_loadu_ps(kt + i * 16);
-        const __m512 k1 = _mm512_loadu_ps(kt + (i + 1) * 16);
-        for (int h = 0; h < group; ++h) {
-          acc[h][0] = _mm512_fmadd_ps(_mm512_set1_ps(q0[h * d + i]), k0, acc[h][0]);
-          acc[h][1] = _mm512_fmadd_ps(_mm512_set1_ps(q0[h * d + i + 1]), k1, acc[h][1]);
-        }
-      }
-      const __m512 scale = _mm512_set1_ps(a.scale);
-      for (int h = 0; h < group; ++h) {
-        _mm512_storeu_ps(sc + h * padded + b * 16, _mm512_mul_ps(_mm512_add_ps(acc[h][0], acc[h][1]), scale));
-      }
-    }
-    // Softmax per head over the n real positions; the padding gets weight 0.
-    for (int64_t h = 0; h < group; ++h) SoftmaxPadded(sc + h * padded, n, padded);
-    // Weighted values: each value row is read once, front to back, and feeds every head of
-    // the group; the outputs stay in registers, kSliceRegs at a time (all of a 128-wide head
-    // for groups of up to 2, in d / 16 / (kSliceRegs / group) passes otherwise).
-    const int64_t slices = d / 16;
-    const int64_t per_pass = std::max<int64_t>(1, std::min<int64_t>(slices, kSliceRegs / group));
-    for (int64_t s0 = 0; s0 < slices; s0 += per_pass) {
-      const int64_t ns = std::min(per_pass, slices - s0);
-      __m512 acc[kSliceRegs];
-      for (int64_t r = 0; r < group * ns; ++r) acc[r] = _mm512_setzero_ps();
-      for (int64_t b = 0; b < nblocks; ++b) {
-        const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * 16 * d + s0 * 16;  // [16][d]
-        for (int64_t l = 0; l < 16; ++l) {
-          const float* row = vb + l * d;
-          for (int64_t h = 0; h < group; ++h) {
-            const __m512 p = _mm512_set1_ps(sc[h * padded + b * 16 + l]);
-            for (int64_t s = 0; s < ns; ++s) acc[h * ns + s] = _mm512_fmadd_ps(p, _mm512_loadu_ps(row + s * 16), acc[h * ns + s]);
-          }
-        }
-      }
-      for (int64_t h = 0; h < group; ++h) {
-        float* o = a.out + (t * a.heads + g * group + h) * d + s0 * 16;
-        for (int64_t s = 0; s < ns; ++s) _mm512_storeu_ps(o + s * 16, acc[h * ns + s]);
-      }
-    }
-  }
+  if (a.pool->shape().block_size != 16 || a.dim % 16 != 0) return false;
+  const ItemFn item = PickItem(group, a.dim / 16);
+  if (item == nullptr) return false;
+  for (int64_t it = begin; it < end; ++it) item(a, it / a.kv_heads, it % a.kv_heads, scores);
   return true;
 }
 

@@ -20,6 +20,7 @@ struct Avx512 {
   // against 4x4, 3x6, 2x8, 4x5, 6x3, 6x4, 8x2, 5x5 and 7x3 with switchyard-bench-matmul: 5x4
   // is fastest on batched decode and prefill shapes (about 310-340 GFLOP/s on two Zen 5 cores,
   // where 4x4 gave 240-265).
+  static constexpr int kMatvecRows = 8;  // 8 accumulators + 16 weight + 2 input registers of 32
   static constexpr int kPairRowBlock = 5;
   static constexpr int kPairTokenBlock = 4;
   static Reg Zero() { return _mm512_setzero_ps(); }

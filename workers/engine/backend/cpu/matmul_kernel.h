@@ -117,6 +117,12 @@ inline void Bf16PairTokens(const MatmulArgs& a, int64_t m, int64_t t0, int64_t t
                            int64_t xs, int64_t ys) {
   constexpr int TB = V::kPairTokenBlock;
   int64_t t = t0;
+  // The first token block also prefetches the next rows, which the later blocks then find in
+  // cache along with these.
+  if (t + TB <= t1) {
+    Bf16PairBlock<V, RB, TB, true>(a, m, t, xp, kv, xs, ys);
+    t += TB;
+  }
   for (; t + TB <= t1; t += TB) Bf16PairBlock<V, RB, TB>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
   if constexpr (TB > 2) {
     for (; t + 2 <= t1; t += 2) Bf16PairBlock<V, RB, 2>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
@@ -140,9 +146,10 @@ inline void MatmulRowsBf16Pairs(const MatmulArgs& a, int64_t m_begin, int64_t m_
     xp += (kLineFloats - (reinterpret_cast<uintptr_t>(xp) / sizeof(float)) % kLineFloats) % kLineFloats;
     for (int64_t t = t0; t < t1; ++t) PermuteEvenOdd<V>(a.x + t * xs, kv, xp + (t - t0) * kv);
     if (a.T == 1) {
-      // Matrix-vector: eight rows at a time give eight independent FMA chains per k step.
+      // Matrix-vector: kMatvecRows rows at a time give that many independent FMA chains.
+      constexpr int R = V::kMatvecRows;
       int64_t m = m_begin;
-      for (; m + 8 <= m_end; m += 8) Bf16PairBlock<V, 8, 1, true>(a, m, 0, xp, kv, xs, ys);
+      for (; m + R <= m_end; m += R) Bf16PairBlock<V, R, 1, true>(a, m, 0, xp, kv, xs, ys);
       for (; m < m_end; ++m) Bf16PairBlock<V, 1, 1>(a, m, 0, xp, kv, xs, ys);
       return;
     }
