@@ -72,13 +72,19 @@ void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<flo
   const float* q0 = a.q + (t * a.heads + g * G) * d;
   const __m512 scale = _mm512_set1_ps(a.scale);
   // Scores: every head of the group from one pass over each key block ([d][16], transposed).
+  // Each block's keys and values for this kv head are a few KB in a different place of the
+  // pool: while one block is computed, the same lines of the next one are prefetched.
+  auto block_k = [&](int64_t b) { return a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * 16; };
+  auto block_v = [&](int64_t b) { return a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * 16 * d; };
   for (int64_t b = 0; b < nblocks; ++b) {
-    const float* kt = a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * 16;
+    const float* kt = block_k(b);
+    const float* kn = block_k(b + 1 < nblocks ? b + 1 : b);
     __m512 acc[G][KS];
     for (int h = 0; h < G; ++h)
       for (int k = 0; k < KS; ++k) acc[h][k] = _mm512_setzero_ps();
     for (int64_t i = 0; i < d; i += KS) {  // d is a multiple of 16, so of KS
       for (int k = 0; k < KS; ++k) {
+        __builtin_prefetch(kn + (i + k) * 16, 0, 3);
         const __m512 kr = _mm512_loadu_ps(kt + (i + k) * 16);
         for (int h = 0; h < G; ++h) acc[h][k] = _mm512_fmadd_ps(_mm512_set1_ps(q0[h * d + i + k]), kr, acc[h][k]);
       }
@@ -98,12 +104,16 @@ void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<flo
     for (int h = 0; h < G; ++h)
       for (int s = 0; s < NS; ++s) acc[h][s] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nblocks; ++b) {
-      const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * 16 * d + s0 * 16;
+      const float* vb = block_v(b) + s0 * 16;
+      const float* vn = block_v(b + 1 < nblocks ? b + 1 : b) + s0 * 16;
       const float* p = sc + b * 16;
       for (int64_t l = 0; l < 16; ++l) {
         const float* row = vb + l * d;
         __m512 v[NS];
-        for (int s = 0; s < NS; ++s) v[s] = _mm512_loadu_ps(row + s * 16);
+        for (int s = 0; s < NS; ++s) {
+          __builtin_prefetch(vn + l * d + s * 16, 0, 3);
+          v[s] = _mm512_loadu_ps(row + s * 16);
+        }
         for (int h = 0; h < G; ++h) {
           const __m512 w = _mm512_set1_ps(p[h * padded + l]);
           for (int s = 0; s < NS; ++s) acc[h][s] = _mm512_fmadd_ps(w, v[s], acc[h][s]);
