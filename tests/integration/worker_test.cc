@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -242,6 +244,42 @@ TEST_F(WorkerProcessTest, FullQueueIsResourceExhausted) {
     r->Finish();
   }
   WaitIdle();
+}
+
+// --kv-dtype f16: a second worker on the same model serves the same requests with a half-size
+// cache; a type it does not support is refused at start with exit code 2 naming the flag.
+TEST_F(WorkerProcessTest, KvDtypeFlag) {
+  auto bad = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model",
+                                           dir_->File("model"), "--listen", "127.0.0.1:0", "--kv-dtype", "bf16"},
+                                          dir_->File("worker-bad.log"));
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  EXPECT_EQ((*bad)->Wait(30s), 2);
+  std::ifstream log(dir_->File("worker-bad.log"));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--kv-dtype: 'bf16' (use f32 or f16)"), std::string::npos) << text;
+
+  auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model",
+                                         dir_->File("model"), "--listen", "127.0.0.1:0", "--threads", "1",
+                                         "--kv-cache-tokens", "4096", "--kv-dtype", "f16"},
+                                        dir_->File("worker-f16.log"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  auto addr = (*p)->WaitForLine("listening ", 30s);
+  ASSERT_TRUE(addr.ok()) << addr.status();
+  ASSERT_TRUE((*p)->WaitForLine("ready ", 60s).ok());
+  auto stub = v1::Worker::NewStub(grpc::CreateChannel(*addr, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto reader = stub->Generate(&ctx, Request(4));
+  v1::GenerateEvent e;
+  int tokens = 0;
+  v1::FinishReason reason = v1::FINISH_REASON_UNSPECIFIED;
+  while (reader->Read(&e)) {
+    tokens += e.token_ids_size();
+    if (e.has_finish()) reason = e.finish().reason();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(tokens, 12);
+  EXPECT_EQ(reason, v1::LENGTH);
 }
 
 TEST_F(WorkerProcessTest, ZzSigtermStopsCleanly) {  // runs last: it stops the shared worker

@@ -1,7 +1,7 @@
 // switchyard-worker: hosts one Qwen3 model and serves switchyard.v1.Worker over gRPC.
 //
 //   switchyard-worker --role coder --model DIR --listen 127.0.0.1:7801 [--threads N]
-//                     [--max-batch N] [--max-queue N] [--kv-cache-tokens N]
+//                     [--max-batch N] [--max-queue N] [--kv-cache-tokens N] [--kv-dtype f32|f16]
 //
 // The server starts first and answers health checks with NOT_SERVING while the model loads,
 // then SERVING. Prints "listening ADDRESS" (the real port when 0 was asked) and later "ready".
@@ -33,7 +33,8 @@ constexpr char kTool[] = "switchyard-worker";
 constexpr char kUsage[] =
     "usage: switchyard-worker --role reasoning|coder|translation --model DIR --listen HOST:PORT\n"
     "         [--threads N] [--max-batch N] [--max-queue N] [--kv-cache-tokens N] [--step-tokens N]\n"
-    "         [--weights ram|mmap]   (ram: a private copy on huge pages, faster decode; the default)\n";
+    "         [--weights ram|mmap]   (ram: a private copy on huge pages, faster decode; the default)\n"
+    "         [--kv-dtype f32|f16]   (f16: half the memory per cached token, keys and values rounded)\n";
 
 // One JSON object per line on stderr: {"ts":..., "level":..., "event":..., ...}.
 void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
@@ -45,7 +46,8 @@ void Log(const char* level, const char* event, nlohmann::json fields = nlohmann:
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights"}, {"help"});
+  cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype"},
+                 {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
     std::fputs(kUsage, stdout);
@@ -67,6 +69,10 @@ int Run(int argc, char** argv) {
   auto step_tokens = args.IntOr("step-tokens", 256, 1, 1 << 20);
   for (const absl::Status& s : {threads.status(), max_batch.status(), max_queue.status(), kv_tokens.status(), step_tokens.status()}) {
     if (!s.ok()) return cli::UsageError(kTool, s, kUsage);
+  }
+  const std::string kv_dtype = args.GetOr("kv-dtype", "f32");
+  if (kv_dtype != "f32" && kv_dtype != "f16") {
+    return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--kv-dtype: '", kv_dtype, "' (use f32 or f16)")), kUsage);
   }
 
   // Signals are taken by a sigwait in main, never by handlers in other threads.
@@ -125,6 +131,7 @@ int Run(int argc, char** argv) {
   eo.max_queue = static_cast<int>(*max_queue);
   eo.kv_blocks = *kv_tokens > 0 ? (*kv_tokens + eo.block_size - 1) / eo.block_size : 0;
   eo.step_tokens = *step_tokens;
+  eo.kv_dtype = kv_dtype == "f16" ? DType::kF16 : DType::kF32;
   auto engine = Engine::Create(runner->get(), tok->get(), eo);
   if (!engine.ok()) {
     Log("error", "engine_failed", {{"error", std::string(engine.status().message())}});

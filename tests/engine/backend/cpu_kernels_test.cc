@@ -119,7 +119,11 @@ TEST(CpuOpsTest, RmsNormRopeSiluSoftmax) {
   EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-6);
 }
 
-TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
+class AttentionTest : public ::testing::TestWithParam<DType> {};
+
+// f32 and f16 caches; the reference uses the values the cache holds (rounded to f16 there).
+TEST_P(AttentionTest, OverPagedCacheMatchesReference) {
+  const DType kv_dtype = GetParam();
   struct Shape {
     int64_t H, G, d, bs, n;
   };
@@ -131,12 +135,16 @@ TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
                         Shape{6, 1, 16, 16, 5}}) {
     const int64_t H = s.H, G = s.G, d = s.d, bs = s.bs, n = s.n;
     const int64_t nblocks = (n + bs - 1) / bs;
-    auto pool = KvBlockPool::Create(KvCacheShape{1, G, d, bs}, nblocks + 3);
+    auto pool = KvBlockPool::Create(KvCacheShape{1, G, d, bs, kv_dtype}, nblocks + 3);
     ASSERT_TRUE(pool.ok());
     // Blocks deliberately out of order.
     std::vector<int32_t> blocks;
     for (int64_t b = 0; b < nblocks; ++b) blocks.push_back(static_cast<int32_t>(nblocks + 2 - b));
-    const std::vector<float> keys = RandomVec(static_cast<size_t>(n * G * d), 11), vals = RandomVec(static_cast<size_t>(n * G * d), 12);
+    std::vector<float> keys = RandomVec(static_cast<size_t>(n * G * d), 11), vals = RandomVec(static_cast<size_t>(n * G * d), 12);
+    if (kv_dtype == DType::kF16) {
+      for (float& x : keys) x = F16ToF32(F32ToF16(x));
+      for (float& x : vals) x = F16ToF32(F32ToF16(x));
+    }
     for (int64_t j = 0; j < n; ++j) {
       (*pool)->Write(0, blocks[static_cast<size_t>(j / bs)], j % bs, keys.data() + j * G * d, vals.data() + j * G * d);
     }
@@ -169,6 +177,32 @@ TEST(CpuOpsTest, AttentionOverPagedCacheMatchesReference) {
       }
     }
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(KvTypes, AttentionTest, ::testing::Values(DType::kF32, DType::kF16),
+                         [](const ::testing::TestParamInfo<DType>& i) { return i.param == DType::kF16 ? std::string("F16") : std::string("F32"); });
+
+TEST(KvBlockPoolTest, F16HalvesTheBytesAndRoundsWhatItStores) {
+  const KvCacheShape f32{2, 2, 4, 4};
+  KvCacheShape f16 = f32;
+  f16.dtype = DType::kF16;
+  EXPECT_EQ(f32.BlockBytes(), 2 * 2 * 2 * 4 * 4 * 4);
+  EXPECT_EQ(f16.BlockBytes(), f32.BlockBytes() / 2);
+  auto pool = KvBlockPool::Create(f16, 3);
+  ASSERT_TRUE(pool.ok());
+  const std::vector<float> k = {1.0f, 0.1f, -2.5f, 65504.0f, 3.0e-5f, 1.0f / 3, 7.0f, -0.0f};
+  const std::vector<float> v = {0.5f, -0.1f, 100.25f, 1e-3f, 2.0f, -3.0f, 0.2f, 9.0f};
+  (*pool)->Write(1, 2, 3, k.data(), v.data());
+  for (int64_t g = 0; g < 2; ++g) {
+    for (int64_t i = 0; i < 4; ++i) {
+      // K transposed: [kv][d][bs]; V: [kv][bs][d].
+      EXPECT_EQ((*pool)->K16(1, 2)[(g * 4 + i) * 4 + 3], F32ToF16(k[static_cast<size_t>(g * 4 + i)]));
+      EXPECT_EQ((*pool)->V16(1, 2)[(g * 4 + 3) * 4 + i], F32ToF16(v[static_cast<size_t>(g * 4 + i)]));
+    }
+  }
+  KvCacheShape bad = f32;
+  bad.dtype = DType::kBF16;
+  EXPECT_EQ(KvBlockPool::Create(bad, 3).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {

@@ -11,6 +11,9 @@ absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheSh
       num_blocks > (int64_t{1} << 30)) {
     return absl::InvalidArgumentError("KV cache: layers, kv heads, head dim, block size and block count must be positive");
   }
+  if (shape.dtype != DType::kF32 && shape.dtype != DType::kF16) {
+    return absl::InvalidArgumentError("KV cache: the element type must be f32 or f16");
+  }
   // Huge pages: decode walks a sequence's blocks in every layer each token.
   auto data = HugePageBuffer::Allocate(static_cast<size_t>(shape.BlockBytes() * num_blocks));
   if (!data.ok()) {
@@ -22,7 +25,7 @@ absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheSh
 
 KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, HugePageBuffer data)
     : shape_(shape), num_blocks_(num_blocks), per_kv_(shape.kv_heads * shape.block_size * shape.head_dim),
-      memory_(std::move(data)), data_(static_cast<float*>(memory_.data())) {
+      memory_(std::move(data)), data_(static_cast<std::byte*>(memory_.data())) {
   absl::MutexLock lock(&mu_);
   free_.reserve(static_cast<size_t>(num_blocks));
   // Handed out lowest id first.
@@ -31,6 +34,15 @@ KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks,
 
 void KvBlockPool::Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v) {
   const int64_t G = shape_.kv_heads, d = shape_.head_dim, bs = shape_.block_size;
+  if (shape_.dtype == DType::kF16) {
+    uint16_t* kb = K16(layer, block);
+    uint16_t* vb = V16(layer, block);
+    for (int64_t g = 0; g < G; ++g) {
+      for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = F32ToF16(k[g * d + i]);
+      for (int64_t i = 0; i < d; ++i) vb[(g * bs + slot) * d + i] = F32ToF16(v[g * d + i]);
+    }
+    return;
+  }
   float* kb = K(layer, block);
   float* vb = V(layer, block);
   for (int64_t g = 0; g < G; ++g) {

@@ -2,14 +2,18 @@
 // `block_size` token positions, handed out and taken back as sequences grow and finish (the
 // paged KV cache of vLLM). A block id addresses that block in every layer.
 //
-// Layout per layer and block, f32: K is [kv_heads][head_dim][block_size] (transposed, so one
-// query element times a row of it scores block_size positions at once, no horizontal sums) and
-// V is [kv_heads][block_size][head_dim] (a position's value row is contiguous).
+// Layout per layer and block: K is [kv_heads][head_dim][block_size] (transposed, so one query
+// element times a row of it scores block_size positions at once, no horizontal sums) and V is
+// [kv_heads][block_size][head_dim] (a position's value row is contiguous). Elements are f32, or
+// f16 (KvCacheShape::dtype), which halves the memory per cached token and the bytes attention
+// reads per decoded token, as llama.cpp's default f16 cache does, at the cost of rounding the
+// cached keys and values to 11 significant bits.
 // Thread safety: Allocate/Free/counters are internally locked; the K/V memory of a block is
 // written only by the forward pass that owns the sequence holding it.
 #ifndef SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
 #define SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "workers/engine/util/dtype.h"
 #include "workers/engine/util/huge_page_buffer.h"
 
 namespace switchyard {
@@ -27,8 +32,10 @@ struct KvCacheShape {
   int64_t kv_heads = 0;
   int64_t head_dim = 0;
   int64_t block_size = 16;
+  DType dtype = DType::kF32;  // kF32 or kF16
+  int64_t ElementBytes() const { return dtype == DType::kF16 ? 2 : 4; }
   // Bytes of one block across all layers (K and V).
-  int64_t BlockBytes() const { return layers * 2 * kv_heads * block_size * head_dim * int64_t{4}; }
+  int64_t BlockBytes() const { return layers * 2 * kv_heads * block_size * head_dim * ElementBytes(); }
 };
 
 class KvBlockPool {
@@ -45,9 +52,14 @@ class KvBlockPool {
   const KvCacheShape& shape() const { return shape_; }
 
   // K: [kv_heads][head_dim][block_size], V: [kv_heads][block_size][head_dim] for (layer, block).
-  float* K(int64_t layer, int32_t block) { return data_ + Offset(layer, block, 0); }
-  float* V(int64_t layer, int32_t block) { return data_ + Offset(layer, block, 1); }
-  // Stores one position's keys and values ([kv_heads][head_dim] each) at `slot` of `block`.
+  // f32 pools (dtype kF32):
+  float* K(int64_t layer, int32_t block) { return reinterpret_cast<float*>(data_) + Offset(layer, block, 0); }
+  float* V(int64_t layer, int32_t block) { return reinterpret_cast<float*>(data_) + Offset(layer, block, 1); }
+  // f16 pools (dtype kF16), the same layout:
+  uint16_t* K16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(data_) + Offset(layer, block, 0); }
+  uint16_t* V16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(data_) + Offset(layer, block, 1); }
+  // Stores one position's keys and values ([kv_heads][head_dim] each, f32) at `slot` of
+  // `block`, rounded to f16 in an f16 pool.
   void Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v);
 
   // Only Create builds pools.
@@ -63,9 +75,9 @@ class KvBlockPool {
   }
   KvCacheShape shape_;
   int64_t num_blocks_;
-  int64_t per_kv_;  // floats in one K (or V) of one block and layer
+  int64_t per_kv_;  // elements in one K (or V) of one block and layer
   HugePageBuffer memory_;
-  float* data_;
+  std::byte* data_;
   mutable absl::Mutex mu_;
   std::vector<int32_t> free_ ABSL_GUARDED_BY(mu_);
 };

@@ -94,8 +94,8 @@ std::string Qwen3Runner::ProfileReport() const {
   return out;
 }
 
-KvCacheShape Qwen3Runner::kv_shape(int64_t block_size) const {
-  return KvCacheShape{config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, block_size};
+KvCacheShape Qwen3Runner::kv_shape(int64_t block_size, DType dtype) const {
+  return KvCacheShape{config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, block_size, dtype};
 }
 
 int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {

@@ -58,7 +58,7 @@ class Qwen3Runner {
   int64_t max_context() const { return config_.max_position_embeddings; }
   const ModelConfig& config() const { return config_; }
   const LoadedModel& model() const { return model_; }  // the weights the runner reads
-  KvCacheShape kv_shape(int64_t block_size = 16) const;
+  KvCacheShape kv_shape(int64_t block_size = 16, DType dtype = DType::kF32) const;
   ThreadPool& threads() { return pool_; }
   // With RunnerOptions::profile: wall time spent per phase so far, summed over calls.
   std::string ProfileReport() const;

@@ -16,7 +16,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(Qwen3Runner* runner, cons
     const int64_t positions = std::min<int64_t>(runner->max_context(), 2048) * options.max_batch;
     blocks = (positions + options.block_size - 1) / options.block_size;
   }
-  auto pool = KvBlockPool::Create(runner->kv_shape(options.block_size), blocks);
+  auto pool = KvBlockPool::Create(runner->kv_shape(options.block_size, options.kv_dtype), blocks);
   if (!pool.ok()) return pool.status();
   auto engine = std::make_unique<Engine>(PassKey(), runner, tokenizer, options, std::move(*pool));
   engine->thread_ = std::thread([e = engine.get()] { e->Loop(); });

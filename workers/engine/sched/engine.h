@@ -35,6 +35,7 @@ struct EngineOptions {
   int64_t kv_blocks = 0;         // 0: enough for max_batch sequences of 2048 positions
   int64_t block_size = 16;
   int64_t step_tokens = 256;     // prefill chunk budget per step
+  DType kv_dtype = DType::kF32;  // kF16 halves the cache per token (KvBlockPool)
 };
 
 struct EngineStats {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "workers/engine/backend/cpu/cpu_features.h"
 #include "workers/engine/backend/cpu/ops.h"
+#include "workers/engine/util/dtype.h"
 
 namespace switchyard::cpu {
 
@@ -63,6 +65,7 @@ SWITCHYARD_SIMD_CLONES void AttentionItemsGeneric(const AttentionArgs& a, int64_
   const int64_t group = a.heads / a.kv_heads;
   const int64_t bs = a.pool->shape().block_size;
   const int64_t d = a.dim;
+  const bool f16 = a.pool->shape().dtype == DType::kF16;
   for (int64_t item = begin; item < end; ++item) {
     const int64_t t = item / a.kv_heads, g = item % a.kv_heads;
     const AttentionToken& tok = a.tokens[t];
@@ -72,8 +75,31 @@ SWITCHYARD_SIMD_CLONES void AttentionItemsGeneric(const AttentionArgs& a, int64_
     scores->resize(static_cast<size_t>(padded * group));
     float* sc = scores->data();  // [group][padded]
     const float* q0 = a.q + (t * a.heads + g * group) * d;
+    // This kv head's keys and values of block b: in the pool (f32), or widened from an f16
+    // pool into per-thread scratch once per item (the fallback kernel; the AVX-512 one
+    // converts in registers).
+    const int64_t chunk = d * bs;
+    thread_local std::vector<float> wide;
+    if (f16) {
+      wide.resize(static_cast<size_t>(2 * nblocks * chunk));
+      for (int64_t b = 0; b < nblocks; ++b) {
+        const int32_t id = (*tok.blocks)[static_cast<size_t>(b)];
+        const uint16_t* kh = a.pool->K16(a.layer, id) + g * chunk;
+        const uint16_t* vh = a.pool->V16(a.layer, id) + g * chunk;
+        float* kw = wide.data() + b * chunk;
+        float* vw = wide.data() + (nblocks + b) * chunk;
+        for (int64_t i = 0; i < chunk; ++i) kw[i] = F16ToF32(kh[i]);
+        for (int64_t i = 0; i < chunk; ++i) vw[i] = F16ToF32(vh[i]);
+      }
+    }
+    auto block_k = [&](int64_t b) -> const float* {
+      return f16 ? wide.data() + b * chunk : a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * chunk;
+    };
+    auto block_v = [&](int64_t b) -> const float* {
+      return f16 ? wide.data() + (nblocks + b) * chunk : a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * chunk;
+    };
     for (int64_t b = 0; b < nblocks; ++b) {
-      const float* kt = a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * bs;  // [d][bs]
+      const float* kt = block_k(b);  // [d][bs]
       for (int64_t h = 0; h < group; ++h) {
         const float* q = q0 + h * d;
         float* s = sc + h * padded + b * bs;
@@ -119,7 +145,7 @@ SWITCHYARD_SIMD_CLONES void AttentionItemsGeneric(const AttentionArgs& a, int64_
       for (; i0 + 16 <= d; i0 += 16) {
         float acc[16] = {};
         for (int64_t b = 0; b < nblocks; ++b) {
-          const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * bs * d + i0;  // [bs][d]
+          const float* vb = block_v(b) + i0;  // [bs][d]
           const float* pb = p + b * bs;
           for (int64_t l = 0; l < bs; ++l) {
             const float pl = pb[l];
@@ -132,7 +158,7 @@ SWITCHYARD_SIMD_CLONES void AttentionItemsGeneric(const AttentionArgs& a, int64_
       for (; i0 < d; ++i0) {  // head sizes that are not a multiple of 16
         float acc = 0.0f;
         for (int64_t b = 0; b < nblocks; ++b) {
-          const float* vb = a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * bs * d + i0;
+          const float* vb = block_v(b) + i0;
           for (int64_t l = 0; l < bs; ++l) acc += p[b * bs + l] * vb[l * d];
         }
         o[i0] = acc;

@@ -59,7 +59,15 @@ void SoftmaxPadded(float* s, int64_t n, int64_t padded) {
 // a time. Both are compile-time so every accumulator lives in a register (with run-time
 // counts the compiler keeps them on the stack and each FMA waits on a store and a load).
 // Scores use KS interleaved accumulators per head so G * KS >= 8 FMA chains are in flight.
-template <int G, int NS>
+// 16 cached keys or values as f32, from an f32 or an f16 pool.
+inline __m512 Load16(const float* p) { return _mm512_loadu_ps(p); }
+inline __m512 Load16(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+inline const float* BlockK(const AttentionArgs& a, int32_t b, float*) { return a.pool->K(a.layer, b); }
+inline const float* BlockV(const AttentionArgs& a, int32_t b, float*) { return a.pool->V(a.layer, b); }
+inline const uint16_t* BlockK(const AttentionArgs& a, int32_t b, uint16_t*) { return a.pool->K16(a.layer, b); }
+inline const uint16_t* BlockV(const AttentionArgs& a, int32_t b, uint16_t*) { return a.pool->V16(a.layer, b); }
+
+template <class E, int G, int NS>
 void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<float>* scores) {
   constexpr int KS = G >= 4 ? 2 : 8 / G;
   const int64_t d = a.dim;
@@ -74,18 +82,18 @@ void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<flo
   // Scores: every head of the group from one pass over each key block ([d][16], transposed).
   // Each block's keys and values for this kv head are a few KB in a different place of the
   // pool: while one block is computed, the same lines of the next one are prefetched.
-  auto block_k = [&](int64_t b) { return a.pool->K(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * d * 16; };
-  auto block_v = [&](int64_t b) { return a.pool->V(a.layer, (*tok.blocks)[static_cast<size_t>(b)]) + g * 16 * d; };
+  auto block_k = [&](int64_t b) { return BlockK(a, (*tok.blocks)[static_cast<size_t>(b)], static_cast<E*>(nullptr)) + g * d * 16; };
+  auto block_v = [&](int64_t b) { return BlockV(a, (*tok.blocks)[static_cast<size_t>(b)], static_cast<E*>(nullptr)) + g * 16 * d; };
   for (int64_t b = 0; b < nblocks; ++b) {
-    const float* kt = block_k(b);
-    const float* kn = block_k(b + 1 < nblocks ? b + 1 : b);
+    const E* kt = block_k(b);
+    const E* kn = block_k(b + 1 < nblocks ? b + 1 : b);
     __m512 acc[G][KS];
     for (int h = 0; h < G; ++h)
       for (int k = 0; k < KS; ++k) acc[h][k] = _mm512_setzero_ps();
     for (int64_t i = 0; i < d; i += KS) {  // d is a multiple of 16, so of KS
       for (int k = 0; k < KS; ++k) {
         __builtin_prefetch(kn + (i + k) * 16, 0, 3);
-        const __m512 kr = _mm512_loadu_ps(kt + (i + k) * 16);
+        const __m512 kr = Load16(kt + (i + k) * 16);
         for (int h = 0; h < G; ++h) acc[h][k] = _mm512_fmadd_ps(_mm512_set1_ps(q0[h * d + i + k]), kr, acc[h][k]);
       }
     }
@@ -104,15 +112,15 @@ void AttentionItem(const AttentionArgs& a, int64_t t, int64_t g, std::vector<flo
     for (int h = 0; h < G; ++h)
       for (int s = 0; s < NS; ++s) acc[h][s] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nblocks; ++b) {
-      const float* vb = block_v(b) + s0 * 16;
-      const float* vn = block_v(b + 1 < nblocks ? b + 1 : b) + s0 * 16;
+      const E* vb = block_v(b) + s0 * 16;
+      const E* vn = block_v(b + 1 < nblocks ? b + 1 : b) + s0 * 16;
       const float* p = sc + b * 16;
       for (int64_t l = 0; l < 16; ++l) {
-        const float* row = vb + l * d;
+        const E* row = vb + l * d;
         __m512 v[NS];
         for (int s = 0; s < NS; ++s) {
           __builtin_prefetch(vn + l * d + s * 16, 0, 3);
-          v[s] = _mm512_loadu_ps(row + s * 16);
+          v[s] = Load16(row + s * 16);
         }
         for (int h = 0; h < G; ++h) {
           const __m512 w = _mm512_set1_ps(p[h * padded + l]);
@@ -131,28 +139,29 @@ using ItemFn = void (*)(const AttentionArgs&, int64_t, int64_t, std::vector<floa
 
 // The instantiation for a group size and head dim: NS the largest of 8, 4, 2, 1 that divides
 // d / 16 and keeps G * NS accumulators + NS values within the 32 registers.
-template <int G>
+template <class E, int G>
 ItemFn PickSlices(int64_t slices) {
   if constexpr (G * 8 + 8 <= 28) {
-    if (slices % 8 == 0) return &AttentionItem<G, 8>;
+    if (slices % 8 == 0) return &AttentionItem<E, G, 8>;
   }
   if constexpr (G * 4 + 4 <= 28) {
-    if (slices % 4 == 0) return &AttentionItem<G, 4>;
+    if (slices % 4 == 0) return &AttentionItem<E, G, 4>;
   }
-  if (slices % 2 == 0) return &AttentionItem<G, 2>;
-  return &AttentionItem<G, 1>;
+  if (slices % 2 == 0) return &AttentionItem<E, G, 2>;
+  return &AttentionItem<E, G, 1>;
 }
 
+template <class E>
 ItemFn PickItem(int64_t group, int64_t slices) {
   switch (group) {
-    case 1: return PickSlices<1>(slices);
-    case 2: return PickSlices<2>(slices);
-    case 3: return PickSlices<3>(slices);
-    case 4: return PickSlices<4>(slices);
-    case 5: return PickSlices<5>(slices);
-    case 6: return PickSlices<6>(slices);
-    case 7: return PickSlices<7>(slices);
-    case 8: return PickSlices<8>(slices);
+    case 1: return PickSlices<E, 1>(slices);
+    case 2: return PickSlices<E, 2>(slices);
+    case 3: return PickSlices<E, 3>(slices);
+    case 4: return PickSlices<E, 4>(slices);
+    case 5: return PickSlices<E, 5>(slices);
+    case 6: return PickSlices<E, 6>(slices);
+    case 7: return PickSlices<E, 7>(slices);
+    case 8: return PickSlices<E, 8>(slices);
     default: return nullptr;
   }
 }
@@ -162,7 +171,8 @@ ItemFn PickItem(int64_t group, int64_t slices) {
 bool AttentionItemsAvx512(const AttentionArgs& a, int64_t begin, int64_t end, std::vector<float>* scores) {
   const int64_t group = a.heads / a.kv_heads;
   if (a.pool->shape().block_size != 16 || a.dim % 16 != 0) return false;
-  const ItemFn item = PickItem(group, a.dim / 16);
+  const ItemFn item = a.pool->shape().dtype == DType::kF16 ? PickItem<uint16_t>(group, a.dim / 16)
+                                                            : PickItem<float>(group, a.dim / 16);
   if (item == nullptr) return false;
   for (int64_t it = begin; it < end; ++it) item(a, it / a.kv_heads, it % a.kv_heads, scores);
   return true;
