@@ -15,12 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::Slurp;
 
 // A copy of the dense fixture (weights linked) whose tokenizer_config.json carries `template_file`.
 void MakeModelWithTemplate(const std::string& fixture, const std::string& template_file, const std::string& dir) {
@@ -28,8 +23,8 @@ void MakeModelWithTemplate(const std::string& fixture, const std::string& templa
     if (e.path().filename() == "tokenizer_config.json") continue;
     fs::create_symlink(e.path(), fs::path(dir) / e.path().filename());
   }
-  nlohmann::ordered_json config = nlohmann::ordered_json::parse(ReadAll(fixture + "/tokenizer_config.json"));
-  config["chat_template"] = ReadAll(template_file);
+  nlohmann::ordered_json config = nlohmann::ordered_json::parse(Slurp(fixture + "/tokenizer_config.json"));
+  config["chat_template"] = Slurp(template_file);
   std::ofstream(dir + "/tokenizer_config.json") << config.dump();
 }
 
@@ -128,7 +123,7 @@ TEST_F(RequestAdapterTest, UnsupportedTemplateRefusesChatButServesPrompts) {
   fs::remove(scratch_.File("tokenizer_config.json"));
   std::string llama = "{% for m in messages %}<|start_header_id|>{{ m['role'] }}<|end_header_id|>{% endfor %}";
   nlohmann::ordered_json config = nlohmann::ordered_json::parse(
-      ReadAll(*testing::FixtureDir("qwen3-tiny-dense") + "/hf/tokenizer_config.json"));
+      Slurp(*testing::FixtureDir("qwen3-tiny-dense") + "/hf/tokenizer_config.json"));
   config["chat_template"] = llama;
   std::ofstream(scratch_.File("tokenizer_config.json")) << config.dump();
   Adapter a = Open(scratch_.path());

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +40,13 @@ std::optional<std::string> QwenTokenizerDir() {
 }
 
 std::string SourceDir() { return SWITCHYARD_SOURCE_DIR; }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 std::string BinDir() {
   const char* env = std::getenv("SWITCHYARD_BIN_DIR");

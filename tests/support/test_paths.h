@@ -22,6 +22,8 @@ std::optional<std::string> QwenTokenizerDir();
 std::string SourceDir();
 // <build>/bin, where the executables land.
 std::string BinDir();
+// The whole content of a file; empty if it cannot be read.
+std::string Slurp(const std::string& path);
 
 // A fresh directory under $TMPDIR, deleted with everything in it on destruction.
 class ScratchDir {

@@ -5,16 +5,9 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "tests/support/test_paths.h"
+
 
 namespace switchyard::testing {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 JinjaRendering RenderWithJinja(const std::string& template_text, const std::vector<ojson>& cases) {
   JinjaRendering r;

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/test_paths.h"
 #include "workers/engine/chat/chat_template.h"
 
 namespace switchyard::testing {
@@ -29,8 +30,6 @@ JinjaRendering RenderWithJinja(const std::string& template_text, const std::vect
 
 // The same case through ParseChatMessages / ParseChatTools and ChatTemplate::Render.
 absl::StatusOr<RenderedPrompt> RenderNative(const ChatTemplate& t, const ojson& c);
-
-std::string Slurp(const std::string& path);
 
 }  // namespace switchyard::testing
 

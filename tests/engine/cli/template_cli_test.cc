@@ -14,12 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Slurp;
 
 TEST(TemplateCliTest, PrintsTheFixturePromptsByteForByte) {
   SWITCHYARD_REQUIRE_SHARED();

@@ -82,6 +82,22 @@ double MaxTopError(const float* logits, const std::vector<testing::TopEntry>& to
   return worst;
 }
 
+// Step s's logits are in *step when check(s) runs: step 0's must be there already (from the
+// prompt); each later step feeds the reference's previous greedy token (teacher forcing).
+template <class Check>
+void TeacherForcedSteps(Qwen3Runner& runner, KvSequence* seq, const testing::ReferencePrompt& ref, std::vector<float>* step,
+                        Check check) {
+  for (size_t s = 0; s < ref.greedy.size(); ++s) {
+    if (s > 0) {
+      const int32_t prev = ref.greedy[s - 1].token;
+      SequenceChunk one{seq, {&prev, 1}, false};
+      ASSERT_TRUE(runner.Forward({&one, 1}, step->data()).ok());
+    }
+    check(s);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
 TEST_P(Qwen3FixtureTest, TeacherForcedLogitsMatchLlamaCpp) {
   const int64_t V = runner_->vocab_size();
   double worst_prompt = 0, worst_step = 0;
@@ -100,16 +116,12 @@ TEST_P(Qwen3FixtureTest, TeacherForcedLogitsMatchLlamaCpp) {
     // Step 0 is predicted from the prompt's last position; then feed the reference's tokens.
     std::vector<float> step(static_cast<size_t>(V));
     std::copy(logits.end() - V, logits.end(), step.begin());
-    for (size_t s = 0; s < ref.greedy.size(); ++s) {
-      if (s > 0) {
-        const int32_t prev = ref.greedy[s - 1].token;
-        SequenceChunk one{&seq, {&prev, 1}, false};
-        ASSERT_TRUE(runner_->Forward({&one, 1}, step.data()).ok());
-      }
+    TeacherForcedSteps(*runner_, &seq, ref, &step, [&](size_t s) {
       const double err = MaxTopError(step.data(), ref.greedy[s].top);
       worst_step = std::max(worst_step, err);
       ASSERT_LE(err, kTolerance) << ref.id << " greedy step " << s;
-    }
+    });
+    if (HasFatalFailure()) return;
   }
   RecordProperty("max_abs_logit_error_prompt", std::to_string(worst_prompt));
   RecordProperty("max_abs_logit_error_greedy", std::to_string(worst_step));
@@ -130,16 +142,12 @@ TEST_P(Qwen3FixtureTest, F16KvCacheStaysCloseToLlamaCpp) {
     std::vector<float> step(static_cast<size_t>(V));
     SequenceChunk chunk{&seq, ref.tokens_hf, /*all_logits=*/false};
     ASSERT_TRUE(runner_->Forward({&chunk, 1}, step.data()).ok());
-    for (size_t s = 0; s < ref.greedy.size(); ++s) {
-      if (s > 0) {
-        const int32_t prev = ref.greedy[s - 1].token;
-        SequenceChunk one{&seq, {&prev, 1}, false};
-        ASSERT_TRUE(runner_->Forward({&one, 1}, step.data()).ok());
-      }
+    TeacherForcedSteps(*runner_, &seq, ref, &step, [&](size_t s) {
       const double err = MaxTopError(step.data(), ref.greedy[s].top);
       worst = std::max(worst, err);
       errors.push_back(err);
-    }
+    });
+    if (HasFatalFailure()) return;
   }
   std::sort(errors.begin(), errors.end());
   const double median = errors[errors.size() / 2];

@@ -25,12 +25,7 @@ struct Output {
   std::string out, err;
 };
 
-std::string Slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Slurp;
 
 Output RunSwitchyard(const std::string& args, const std::string& stdin_file = "") {
   testing::ScratchDir dir;
