@@ -4,8 +4,10 @@
 //   y: [T, M] f32 (overwritten)
 // bytes: M*K*sizeof(w) + T*K*4 + T*M*4     flops: 2*T*M*K
 // Threads split M; each streams its weight rows once per block of tokens, converting bf16/f16
-// to f32 in registers, with f32 accumulation. Decode (T = 1) is a matrix-vector product bound
-// by memory bandwidth; prefill tiles tokens so converted weights are reused from registers.
+// to f32 in registers (bf16 as even/odd pairs, see matmul_kernel.h), with f32 accumulation.
+// Decode (T = 1) is a matrix-vector product bound by memory bandwidth, the next rows
+// prefetched; batches and prefill tile rows x tokens so converted weights are reused from
+// registers. A token's result does not depend on the other tokens of the call.
 #ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_H_
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_MATMUL_H_
 

@@ -34,12 +34,8 @@ struct Avx2 {
     if constexpr (W == DType::kF32) {
       return _mm256_loadu_ps(static_cast<const float*>(w) + i);
     } else {
-      const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(w) + i));
-      if constexpr (W == DType::kBF16) {
-        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-      } else {
-        return _mm256_cvtph_ps(h);
-      }
+      // f16 (bf16 goes through LoadBf16Pairs)
+      return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(w) + i)));
     }
   }
   static void LoadBf16Pairs(const uint16_t* p, Reg* even, Reg* odd) {
@@ -50,7 +46,6 @@ struct Avx2 {
   template <DType W>
   static float ScalarW(const void* w, int64_t i) {
     if constexpr (W == DType::kF32) return static_cast<const float*>(w)[i];
-    if constexpr (W == DType::kBF16) return Bf16ToF32(static_cast<const uint16_t*>(w)[i]);
     return F16ToF32(static_cast<const uint16_t*>(w)[i]);
   }
 };

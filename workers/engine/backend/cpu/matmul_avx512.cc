@@ -39,12 +39,8 @@ struct Avx512 {
     if constexpr (W == DType::kF32) {
       return _mm512_loadu_ps(static_cast<const float*>(w) + i);
     } else {
-      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(w) + i));
-      if constexpr (W == DType::kBF16) {
-        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));  // bf16 is f32's top half
-      } else {
-        return _mm512_cvtph_ps(h);
-      }
+      // f16 (bf16 goes through LoadBf16Pairs)
+      return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(w) + i)));
     }
   }
   static void LoadBf16Pairs(const uint16_t* p, Reg* even, Reg* odd) {
@@ -55,7 +51,6 @@ struct Avx512 {
   template <DType W>
   static float ScalarW(const void* w, int64_t i) {
     if constexpr (W == DType::kF32) return static_cast<const float*>(w)[i];
-    if constexpr (W == DType::kBF16) return Bf16ToF32(static_cast<const uint16_t*>(w)[i]);
     return F16ToF32(static_cast<const uint16_t*>(w)[i]);
   }
 };

@@ -161,6 +161,7 @@ inline void MatmulRowsBf16Pairs(const MatmulArgs& a, int64_t m_begin, int64_t m_
   }
 }
 
+// f32 and f16 weights (bf16 takes MatmulRowsBf16Pairs).
 template <class V, DType W>
 inline void MatmulRowsT(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
   const int64_t xs = a.x_stride ? a.x_stride : a.K;
