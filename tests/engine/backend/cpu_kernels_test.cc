@@ -205,6 +205,22 @@ TEST(KvBlockPoolTest, F16HalvesTheBytesAndRoundsWhatItStores) {
   EXPECT_EQ(KvBlockPool::Create(bad, 3).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(CpuOpsTest, HeadNormRopeIsRmsNormThenRope) {
+  const int64_t rows = 3, heads = 4, dim = 64;
+  std::vector<float> x = RandomVec(static_cast<size_t>(rows * heads * dim), 21);
+  const std::vector<float> w = RandomVec(static_cast<size_t>(dim), 22);
+  std::vector<float> cos(static_cast<size_t>(rows * dim / 2)), sin(cos.size());
+  for (size_t i = 0; i < cos.size(); ++i) {
+    cos[i] = std::cos(0.1f * static_cast<float>(i));
+    sin[i] = std::sin(0.1f * static_cast<float>(i));
+  }
+  std::vector<float> two = x;
+  cpu::RmsNorm(two.data(), w.data(), two.data(), rows * heads, dim, 1e-6f);
+  cpu::Rope(two.data(), rows, heads, dim, cos.data(), sin.data());
+  cpu::HeadNormRope(x.data(), w.data(), rows, heads, dim, 1e-6f, cos.data(), sin.data());
+  for (size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(x[i], two[i], 1e-6 * (1 + std::fabs(two[i]))) << i;
+}
+
 TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {
   for (int threads : {1, 2, 3}) {
     ThreadPool pool(threads);

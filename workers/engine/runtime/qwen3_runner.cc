@@ -313,10 +313,10 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       pool_.Barrier();
       mark(ith, Phase::kQkv);
       if (tb < te) {
-        cpu::RmsNorm(q_.data() + tb * H * d, L.q_norm.data(), q_.data() + tb * H * d, (te - tb) * H, d, eps);
-        cpu::RmsNorm(k_.data() + tb * G * d, L.k_norm.data(), k_.data() + tb * G * d, (te - tb) * G, d, eps);
-        cpu::Rope(q_.data() + tb * H * d, te - tb, H, d, cos_.data() + tb * d / 2, sin_.data() + tb * d / 2);
-        cpu::Rope(k_.data() + tb * G * d, te - tb, G, d, cos_.data() + tb * d / 2, sin_.data() + tb * d / 2);
+        cpu::HeadNormRope(q_.data() + tb * H * d, L.q_norm.data(), te - tb, H, d, eps, cos_.data() + tb * d / 2,
+                          sin_.data() + tb * d / 2);
+        cpu::HeadNormRope(k_.data() + tb * G * d, L.k_norm.data(), te - tb, G, d, eps, cos_.data() + tb * d / 2,
+                          sin_.data() + tb * d / 2);
       }
       for (int64_t t = tb; t < te; ++t) {  // this batch's keys and values into the cache
         const auto [kv, pos] = slot[static_cast<size_t>(t)];

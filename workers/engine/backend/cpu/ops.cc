@@ -43,6 +43,26 @@ SWITCHYARD_SIMD_CLONES void Rope(float* x, int64_t rows, int64_t heads, int64_t 
   }
 }
 
+SWITCHYARD_SIMD_CLONES void HeadNormRope(float* x, const float* w, int64_t rows, int64_t heads, int64_t dim, float eps,
+                                         const float* cos, const float* sin) {
+  const int64_t half = dim / 2;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* c = cos + r * half;
+    const float* s = sin + r * half;
+    for (int64_t h = 0; h < heads; ++h) {
+      float* v = x + (r * heads + h) * dim;
+      double ss = 0.0;
+      for (int64_t i = 0; i < dim; ++i) ss += static_cast<double>(v[i]) * v[i];
+      const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(dim) + eps));
+      for (int64_t i = 0; i < half; ++i) {
+        const float a = w[i] * (v[i] * inv), b = w[i + half] * (v[i + half] * inv);
+        v[i] = a * c[i] - b * s[i];
+        v[i + half] = b * c[i] + a * s[i];
+      }
+    }
+  }
+}
+
 SWITCHYARD_SIMD_CLONES void SiluMul(float* g, const float* u, int64_t n) {
   for (int64_t i = 0; i < n; ++i) g[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
 }

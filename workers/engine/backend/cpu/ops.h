@@ -18,6 +18,12 @@ void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, 
 // bytes: 4 * (2*rows*heads*dim + rows*dim)   flops: 3 * rows * heads * dim
 void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, const float* sin);
 
+// Qwen3's per-head q/k norm and rotary embedding in one pass, in place on x: [rows, heads, dim]:
+// RmsNorm of each head's dim values with w: [dim], then Rope with cos/sin row r. The same
+// arithmetic as the two calls, each head read and written once instead of twice.
+void HeadNormRope(float* x, const float* w, int64_t rows, int64_t heads, int64_t dim, float eps, const float* cos,
+                  const float* sin);
+
 // swiglu  g[i] = silu(g[i]) * u[i] = g / (1 + exp(-g)) * u      g,u: [n]
 // bytes: 12 * n   flops: ~6 * n
 void SiluMul(float* g, const float* u, int64_t n);
