@@ -221,6 +221,18 @@ TEST(CpuOpsTest, HeadNormRopeIsRmsNormThenRope) {
   for (size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(x[i], two[i], 1e-6 * (1 + std::fabs(two[i]))) << i;
 }
 
+TEST(CpuOpsTest, AddRmsNormIsAddThenRmsNorm) {
+  const int64_t rows = 3, n = 100;
+  std::vector<float> x = RandomVec(static_cast<size_t>(rows * n), 31);
+  const std::vector<float> add = RandomVec(x.size(), 32), w = RandomVec(static_cast<size_t>(n), 33);
+  std::vector<float> x2 = x, y(x.size()), y2(x.size());
+  cpu::AddInPlace(x2.data(), add.data(), rows * n);
+  cpu::RmsNorm(x2.data(), w.data(), y2.data(), rows, n, 1e-6f);
+  cpu::AddRmsNorm(x.data(), add.data(), w.data(), y.data(), rows, n, 1e-6f);
+  EXPECT_EQ(x, x2);
+  for (size_t i = 0; i < y.size(); ++i) ASSERT_NEAR(y[i], y2[i], 1e-6 * (1 + std::fabs(y2[i]))) << i;
+}
+
 TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {
   for (int threads : {1, 2, 3}) {
     ThreadPool pool(threads);

@@ -301,12 +301,14 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
                  x_.data() + t * h, h);
     }
     std::vector<float>& scores = scores_[static_cast<size_t>(ith)];
+    // Layer 0's input norm here; each later one is fused with the residual add that ends the
+    // layer before it (same rows, same thread: no barrier between them).
+    mark(ith, Phase::kOther);
+    if (tb < te) cpu::RmsNorm(x_.data() + tb * h, layers_[0].input_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
+    pool_.Barrier();
+    mark(ith, Phase::kNorms);
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       const Layer& L = layers_[static_cast<size_t>(l)];
-      mark(ith, Phase::kOther);
-      if (tb < te) cpu::RmsNorm(x_.data() + tb * h, L.input_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
-      pool_.Barrier();
-      mark(ith, Phase::kNorms);
       LinearRows(xn_.data(), T, h, L.wq, q_.data(), simd_, ith, nth);
       LinearRows(xn_.data(), T, h, L.wk, k_.data(), simd_, ith, nth);
       LinearRows(xn_.data(), T, h, L.wv, v_.data(), simd_, ith, nth);
@@ -334,8 +336,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       pool_.Barrier();
       mark(ith, Phase::kOutProj);
       if (tb < te) {
-        cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
-        cpu::RmsNorm(x_.data() + tb * h, L.post_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
+        cpu::AddRmsNorm(x_.data() + tb * h, tmp_.data() + tb * h, L.post_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
       }
       pool_.Barrier();
       mark(ith, Phase::kNorms);
@@ -346,8 +347,16 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       }
       pool_.Barrier();
       mark(ith, Phase::kMlp);
-      if (tb < te) cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
+      if (tb < te) {
+        if (l + 1 < c.num_hidden_layers) {
+          cpu::AddRmsNorm(x_.data() + tb * h, tmp_.data() + tb * h, layers_[static_cast<size_t>(l + 1)].input_norm.data(),
+                          xn_.data() + tb * h, te - tb, h, eps);
+        } else {
+          cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
+        }
+      }
       pool_.Barrier();
+      mark(ith, Phase::kNorms);
     }
     // Final norm on the rows whose logits are wanted, then the head.
     const auto [rb, re] = ThreadPool::Range(rows, ith, nth);

@@ -27,6 +27,22 @@ SWITCHYARD_SIMD_CLONES void RmsNorm(const float* x, const float* w, float* y, in
   }
 }
 
+SWITCHYARD_SIMD_CLONES void AddRmsNorm(float* x, const float* add, const float* w, float* y, int64_t rows, int64_t n,
+                                       float eps) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* xr = x + r * n;
+    const float* ar = add + r * n;
+    float* yr = y + r * n;
+    double ss = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+      xr[i] += ar[i];
+      ss += static_cast<double>(xr[i]) * xr[i];
+    }
+    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
+    for (int64_t i = 0; i < n; ++i) yr[i] = w[i] * (xr[i] * inv);
+  }
+}
+
 SWITCHYARD_SIMD_CLONES void Rope(float* x, int64_t rows, int64_t heads, int64_t dim, const float* cos, const float* sin) {
   const int64_t half = dim / 2;
   for (int64_t r = 0; r < rows; ++r) {

@@ -13,6 +13,10 @@ namespace switchyard::cpu {
 // bytes: 4 * (2*rows*n + n)   flops: 4 * rows * n.  y may equal x.
 void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps);
 
+// The residual add and the next RmsNorm in one pass: x[r,:] += add[r,:], then y[r,:] =
+// RmsNorm(x[r,:]) with w, the same arithmetic as AddInPlace then RmsNorm.   x,add,y: [rows, n]
+void AddRmsNorm(float* x, const float* add, const float* w, float* y, int64_t rows, int64_t n, float eps);
+
 // rotary embedding, rotate-half layout, in place on x: [rows, heads, dim]; token r uses
 // cos/sin row r of [rows, dim/2]:  (a, b) = (x[i], x[i+dim/2]) -> (a*c - b*s, b*c + a*s)
 // bytes: 4 * (2*rows*heads*dim + rows*dim)   flops: 3 * rows * heads * dim
