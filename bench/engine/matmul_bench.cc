@@ -3,40 +3,20 @@
 //   build/bin/switchyard-bench-matmul --benchmark_counters_tabular=true
 // Arguments: tokens T, K, M, threads, kernel (0 = best for this CPU, 2 = AVX2).
 // Counters: GFLOP/s (2*T*M*K per call) and weight GB/s (M*K*2 bytes per call).
-#include <sys/mman.h>
-
 #include <cstdint>
-#include <cstdlib>
 #include <random>
 #include <vector>
 
 #include "benchmark/benchmark.h"
 #include "workers/engine/backend/cpu/attention.h"
 #include "workers/engine/backend/cpu/matmul.h"
-#include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/backend/cpu/thread_pool.h"
+#include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/util/dtype.h"
+#include "workers/engine/util/huge_page_buffer.h"
 
 namespace switchyard {
 namespace {
-
-template <class E>
-class AlignedArray {
- public:
-  AlignedArray(int64_t n, size_t align)
-      : bytes_((n * sizeof(E) + align - 1) / align * align),
-        p_(static_cast<E*>(std::aligned_alloc(align, bytes_))) {}
-  ~AlignedArray() { std::free(p_); }
-  AlignedArray(const AlignedArray&) = delete;
-  AlignedArray& operator=(const AlignedArray&) = delete;
-  E* data() { return p_; }
-  size_t bytes() const { return bytes_; }
-  E& operator[](int64_t i) { return p_[i]; }
-
- private:
-  size_t bytes_;
-  E* p_;
-};
 
 void BM_MatmulBf16(benchmark::State& state) {
   const int64_t T = state.range(0), K = state.range(1), M = state.range(2);
@@ -44,18 +24,25 @@ void BM_MatmulBf16(benchmark::State& state) {
   const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  // 2 MiB-aligned, huge-page backed weights and cache-line-aligned activations, as the engine
-  // holds them (see model_loader's kHugePages copy and the runner's buffers).
-  AlignedArray<uint16_t> w(M * K, 2 << 20);
-  madvise(w.data(), w.bytes(), MADV_HUGEPAGE);
+  // Huge-page backed, page-aligned buffers, as the engine holds its weights (model_loader's
+  // kHugePages copy); the activations are cache-line aligned like the runner's.
+  auto wb = HugePageBuffer::Allocate(static_cast<size_t>(M * K) * 2);
+  auto xb = HugePageBuffer::Allocate(static_cast<size_t>(T * K) * 4);
+  auto yb = HugePageBuffer::Allocate(static_cast<size_t>(T * M) * 4);
+  if (!wb.ok() || !xb.ok() || !yb.ok()) {
+    state.SkipWithError("cannot allocate the buffers");
+    return;
+  }
+  uint16_t* w = static_cast<uint16_t*>(wb->data());
+  float* x = static_cast<float*>(xb->data());
+  float* y = static_cast<float*>(yb->data());
   for (int64_t i = 0; i < M * K; ++i) w[i] = F32ToBf16(u(rng) * 0.05f);
-  AlignedArray<float> x(T * K, 64), y(T * M, 64);
   for (int64_t i = 0; i < T * K; ++i) x[i] = u(rng);
   ThreadPool pool(threads);
-  MatmulArgs a{.x = x.data(), .T = T, .K = K, .w = w.data(), .wtype = DType::kBF16, .M = M, .y = y.data()};
+  MatmulArgs a{.x = x, .T = T, .K = K, .w = w, .wtype = DType::kBF16, .M = M, .y = y};
   for (auto _ : state) {
     Matmul(a, pool, level);
-    benchmark::DoNotOptimize(y.data());
+    benchmark::DoNotOptimize(y);
   }
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * T * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
   state.counters["wGB/s"] = benchmark::Counter(2.0 * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);

@@ -186,10 +186,6 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadModel(const std::string& dir, c
   return model;
 }
 
-LoadedModel::Arena::~Arena() {
-  if (data != nullptr) ::munmap(data, bytes);
-}
-
 absl::Status CopyToHugePages(LoadedModel& model, const ProgressFn& progress) {
   // Each distinct tensor once (tied heads share the embedding), 64-byte aligned, in file order
   // so the source is read sequentially.
@@ -204,16 +200,14 @@ absl::Status CopyToHugePages(LoadedModel& model, const ProgressFn& progress) {
     total += (order[i].second->bytes() + 63) & ~size_t{63};
   }
   const size_t bytes = (total + kHuge - 1) / kHuge * kHuge;
-  void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) {
+  auto arena = HugePageBuffer::Allocate(bytes);
+  if (!arena.ok()) {
     return absl::ResourceExhaustedError(absl::StrCat("cannot allocate ", bytes >> 20,
                                                      " MiB for the weights; load them mapped instead"));
   }
-  ::madvise(mem, bytes, MADV_HUGEPAGE);  // a hint: without THP the copy still works
-  model.arena_.data = mem;
-  model.arena_.bytes = bytes;
+  model.arena_ = std::move(*arena);
   const long page = ::sysconf(_SC_PAGESIZE);
-  uint8_t* dst = static_cast<uint8_t*>(mem);
+  uint8_t* dst = static_cast<uint8_t*>(model.arena_.data());
   size_t done = 0;
   const void* prev_src = nullptr;
   uint8_t* prev_dst = nullptr;

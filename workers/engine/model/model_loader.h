@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "workers/engine/util/huge_page_buffer.h"
 #include "workers/engine/model/generation_config.h"
 #include "workers/engine/model/model_config.h"
 #include "workers/engine/model/safetensors.h"
@@ -81,12 +82,7 @@ class LoadedModel {
   absl::flat_hash_map<std::string, TensorView> tensors_;
   std::vector<std::string> ignored_;
   std::deque<std::vector<uint64_t>> realigned_;  // copies of misaligned tensors; views point here
-  struct Arena {  // kHugePages: the weights' private copy
-    void* data = nullptr;
-    size_t bytes = 0;
-    ~Arena();
-  };
-  Arena arena_;
+  HugePageBuffer arena_;  // kHugePages: the weights' private copy
   std::vector<std::string> realigned_names_;
   uint64_t weight_bytes_ = 0;
   int64_t parameters_ = 0;

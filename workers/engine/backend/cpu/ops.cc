@@ -16,15 +16,31 @@ namespace switchyard::cpu {
 #define SWITCHYARD_SIMD_CLONES
 #endif
 
-SWITCHYARD_SIMD_CLONES void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * n;
-    float* yr = y + r * n;
-    double ss = 0.0;  // double: the sum of squares of thousands of values stays exact enough
-    for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(xr[i]) * xr[i];
-    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
-    for (int64_t i = 0; i < n; ++i) yr[i] = w[i] * (xr[i] * inv);
+// The helpers below are inlined into each multiversioned caller, so they vectorize per ISA.
+
+// 1 / sqrt(mean(x^2) + eps); the sum of squares in double, so thousands of values stay exact
+// enough.
+__attribute__((always_inline)) inline float InvRms(const float* x, int64_t n, float eps) {
+  double ss = 0.0;
+  for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+  return static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
+}
+
+__attribute__((always_inline)) inline void ScaleRow(const float* x, const float* w, float inv, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = w[i] * (x[i] * inv);
+}
+
+// Rotate-half rotary embedding of one head: (a, b) = (v[i], v[i+half]) -> (a*c - b*s, b*c + a*s).
+__attribute__((always_inline)) inline void RotateHalf(float* v, const float* c, const float* s, int64_t half) {
+  for (int64_t i = 0; i < half; ++i) {
+    const float a = v[i], b = v[i + half];
+    v[i] = a * c[i] - b * s[i];
+    v[i + half] = b * c[i] + a * s[i];
   }
+}
+
+SWITCHYARD_SIMD_CLONES void RmsNorm(const float* x, const float* w, float* y, int64_t rows, int64_t n, float eps) {
+  for (int64_t r = 0; r < rows; ++r) ScaleRow(x + r * n, w, InvRms(x + r * n, n, eps), y + r * n, n);
 }
 
 SWITCHYARD_SIMD_CLONES void AddRmsNorm(float* x, const float* add, const float* w, float* y, int64_t rows, int64_t n,
@@ -32,14 +48,8 @@ SWITCHYARD_SIMD_CLONES void AddRmsNorm(float* x, const float* add, const float* 
   for (int64_t r = 0; r < rows; ++r) {
     float* xr = x + r * n;
     const float* ar = add + r * n;
-    float* yr = y + r * n;
-    double ss = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-      xr[i] += ar[i];
-      ss += static_cast<double>(xr[i]) * xr[i];
-    }
-    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
-    for (int64_t i = 0; i < n; ++i) yr[i] = w[i] * (xr[i] * inv);
+    for (int64_t i = 0; i < n; ++i) xr[i] += ar[i];  // the row is in L1 for the norm that follows
+    ScaleRow(xr, w, InvRms(xr, n, eps), y + r * n, n);
   }
 }
 
@@ -48,14 +58,7 @@ SWITCHYARD_SIMD_CLONES void Rope(float* x, int64_t rows, int64_t heads, int64_t 
   for (int64_t r = 0; r < rows; ++r) {
     const float* c = cos + r * half;
     const float* s = sin + r * half;
-    for (int64_t h = 0; h < heads; ++h) {
-      float* v = x + (r * heads + h) * dim;
-      for (int64_t i = 0; i < half; ++i) {
-        const float a = v[i], b = v[i + half];
-        v[i] = a * c[i] - b * s[i];
-        v[i + half] = b * c[i] + a * s[i];
-      }
-    }
+    for (int64_t h = 0; h < heads; ++h) RotateHalf(x + (r * heads + h) * dim, c, s, half);
   }
 }
 
@@ -66,15 +69,9 @@ SWITCHYARD_SIMD_CLONES void HeadNormRope(float* x, const float* w, int64_t rows,
     const float* c = cos + r * half;
     const float* s = sin + r * half;
     for (int64_t h = 0; h < heads; ++h) {
-      float* v = x + (r * heads + h) * dim;
-      double ss = 0.0;
-      for (int64_t i = 0; i < dim; ++i) ss += static_cast<double>(v[i]) * v[i];
-      const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(dim) + eps));
-      for (int64_t i = 0; i < half; ++i) {
-        const float a = w[i] * (v[i] * inv), b = w[i + half] * (v[i + half] * inv);
-        v[i] = a * c[i] - b * s[i];
-        v[i + half] = b * c[i] + a * s[i];
-      }
+      float* v = x + (r * heads + h) * dim;  // one head: a few hundred bytes, in L1 throughout
+      ScaleRow(v, w, InvRms(v, dim, eps), v, dim);
+      RotateHalf(v, c, s, half);
     }
   }
 }
