@@ -25,8 +25,9 @@ namespace {
 constexpr char kTool[] = "switchyard-bench";
 constexpr char kUsage[] =
     "usage: switchyard-bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads 2] [--reps 3]\n"
-    "         [--batch 1] [--weights ram|mmap] [--kv f32|f16] [--profile]\n"
+    "         [--batch 1] [--weights ram|mmap] [--kv f32|f16] [--activations f32|bf16] [--profile]\n"
     "  --weights ram: a private copy on huge pages (the default); mmap: the file mapping\n"
+    "  --activations bf16: bf16 weights' products on activations rounded to bf16 (llama.cpp's way)\n"
     "  --profile: time per phase of the forward pass, decode steps only, on stderr\n"
     "Prints {\"prefill_tok_s\", \"decode_tok_s\", \"peak_rss_mib\", ...} as one JSON line.\n";
 
@@ -36,7 +37,7 @@ double Median(std::vector<double> v) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv"}, {"help", "profile"});
+  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
@@ -49,6 +50,10 @@ int Run(int argc, char** argv) {
   }
   const std::string kv = args.GetOr("kv", "f32");
   if (kv != "f32" && kv != "f16") return UsageError(kTool, absl::InvalidArgumentError("--kv: use f32 or f16"), kUsage);
+  const std::string activations = args.GetOr("activations", "f32");
+  if (activations != "f32" && activations != "bf16") {
+    return UsageError(kTool, absl::InvalidArgumentError("--activations: use f32 or bf16"), kUsage);
+  }
   const std::string weights = args.GetOr("weights", "ram");
   if (weights != "ram" && weights != "mmap") {
     return UsageError(kTool, absl::InvalidArgumentError("--weights: use ram or mmap"), kUsage);
@@ -60,7 +65,8 @@ int Run(int argc, char** argv) {
     return 1;
   }
   const bool profile = args.Has("profile");
-  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads), .profile = profile});
+  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads), .profile = profile,
+                                                                 .bf16_activations = activations == "bf16"});
   if (!runner.ok()) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(runner.status().message()).c_str());
     return 1;
@@ -121,11 +127,11 @@ int Run(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
       "{\"engine\": \"switchyard\", \"model\": \"%s\", \"weights\": \"%s\", \"params\": %lld, \"weight_bytes\": %llu, \"threads\": %lld, "
-      "\"simd\": \"%s\", \"kv\": \"%s\", \"batch\": %lld, \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
+      "\"simd\": \"%s\", \"kv\": \"%s\", \"activations\": \"%s\", \"batch\": %lld, \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"reps\": %lld, \"prefill_tok_s\": %.2f, "
       "\"decode_tok_s\": %.2f, \"prefill_all\": [",
       dir->c_str(), weights.c_str(), static_cast<long long>((*model)->parameter_count()),
       static_cast<unsigned long long>((*model)->weight_bytes()), static_cast<long long>(*threads),
-      HostCpuFeatures().Describe().c_str(), kv.c_str(), static_cast<long long>(n), static_cast<long long>(*pp), static_cast<long long>(*tg),
+      HostCpuFeatures().Describe().c_str(), kv.c_str(), activations.c_str(), static_cast<long long>(n), static_cast<long long>(*pp), static_cast<long long>(*tg),
       static_cast<long long>(*reps), Median(prefill), Median(decode));
   for (size_t i = 0; i < prefill.size(); ++i) std::printf("%s%.2f", i ? ", " : "", prefill[i]);
   std::printf("], \"decode_all\": [");

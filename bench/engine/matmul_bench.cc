@@ -1,7 +1,8 @@
 // Kernel throughput (matmul, decode attention) on Qwen3-0.6B's shapes (bf16 weights, f32 activations), for tuning
 // the decode (T = 1), batched-decode (T = 4, 16) and prefill (T = 64, 512) paths:
 //   build/bin/switchyard-bench-matmul --benchmark_counters_tabular=true
-// Arguments: tokens T, K, M, threads, kernel (0 = best for this CPU, 2 = AVX2).
+// Arguments: tokens T, K, M, threads, kernel (0 = best for this CPU, 2 = AVX2, 3 = best with
+// bf16 activations).
 // Counters: GFLOP/s (2*T*M*K per call) and weight GB/s (M*K*2 bytes per call).
 #include <cstdint>
 #include <random>
@@ -22,6 +23,7 @@ void BM_MatmulBf16(benchmark::State& state) {
   const int64_t T = state.range(0), K = state.range(1), M = state.range(2);
   const int threads = static_cast<int>(state.range(3));
   const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
+  const bool bf16_activations = state.range(4) == 3;
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   // Huge-page backed, page-aligned buffers, as the engine holds its weights (model_loader's
@@ -39,7 +41,7 @@ void BM_MatmulBf16(benchmark::State& state) {
   for (int64_t i = 0; i < M * K; ++i) w[i] = F32ToBf16(u(rng) * 0.05f);
   for (int64_t i = 0; i < T * K; ++i) x[i] = u(rng);
   ThreadPool pool(threads);
-  MatmulArgs a{.x = x, .T = T, .K = K, .w = w, .wtype = DType::kBF16, .M = M, .y = y};
+  MatmulArgs a{.x = x, .T = T, .K = K, .w = w, .wtype = DType::kBF16, .M = M, .y = y, .bf16_activations = bf16_activations};
   for (auto _ : state) {
     Matmul(a, pool, level);
     benchmark::DoNotOptimize(y);
@@ -49,8 +51,9 @@ void BM_MatmulBf16(benchmark::State& state) {
 }
 
 void Shapes(benchmark::internal::Benchmark* b) {
-  // Last argument: 0 = the best kernel for this CPU, 2 = the AVX2 kernel.
-  for (int64_t simd : {0, 2}) {
+  // Last argument: 0 = the best kernel for this CPU, 2 = the AVX2 kernel, 3 = the best kernel
+  // with bf16 activations.
+  for (int64_t simd : {0, 2, 3}) {
     for (int64_t t : {1, 4, 16, 64, 512}) {
       b->Args({t, 1024, 3072, 2, simd});  // gate / up projection
       b->Args({t, 3072, 1024, 2, simd});  // down projection

@@ -5,17 +5,20 @@
 #     llama.cpp); cached in build/bench/qwen3-0.6b-shape;
 #   - llama.cpp: the oracle's C shim over node-llama-cpp's prebuilt libllama (release v0.5.0),
 #     512-token prompt in one batch then 128 decoded tokens, f16 KV cache (its default);
-#   - Switchyard: switchyard-bench, the same counts, KV cache f32 (default) or f16 (as llama.cpp);
+#   - Switchyard: switchyard-bench, the same counts, KV cache f32 (default) or f16 (as llama.cpp),
+#     activations f32 (default) or bf16 (as llama.cpp computes bf16 weights' products);
 #   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth,
 #     measured just before each repetition (this shared host's bandwidth drifts between 40 and
 #     80 GB/s over minutes), and decode as a fraction of the roofline of its own repetition.
 # The two engines run alternately, one process at a time, REPS repetitions each.
-# Usage: bench/engine/run.sh [REPS] [THREADS] [KV f32|f16]   (after scripts/setup.sh and scripts/build.sh)
+# Usage: bench/engine/run.sh [REPS] [THREADS] [KV f32|f16] [ACTIVATIONS f32|bf16]
+#        (after scripts/setup.sh and scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps=${1:-3}
 threads=${2:-2}
 kv=${3:-f32}
+activations=${4:-f32}
 oracle=build/oracle
 model=build/bench/qwen3-0.6b-shape
 [ -d "$oracle/node_modules/node-llama-cpp" ] || { echo "build/oracle is missing: run scripts/setup.sh" >&2; exit 1; }
@@ -32,7 +35,8 @@ fi
 out=build/bench/engine-$(date +%Y%m%d-%H%M%S).jsonl
 for r in $(seq 1 "$reps"); do
   build/bin/switchyard-membw --threads "$threads" | tee -a "$out"
-  build/bin/switchyard-bench --model "$model/hf" --prompt-tokens 512 --gen-tokens 128 --threads "$threads" --reps 1 --kv "$kv" | tee -a "$out"
+  build/bin/switchyard-bench --model "$model/hf" --prompt-tokens 512 --gen-tokens 128 --threads "$threads" --reps 1 --kv "$kv" \
+    --activations "$activations" | tee -a "$out"
   "$oracle/out/bin/llama_shim" bench "$model/qwen3-0.6b-shape-bf16.gguf" 512 128 "$threads" 1 f16 2>/dev/null | tee -a "$out"
 done
 node -e '
@@ -49,7 +53,7 @@ const frac = med(ours.map((l, i) => l.decode_tok_s / (bws[i] * 1e9 / bytes)));
 const lfrac = med(theirs.map((l, i) => l.tg_tok_s[0] / (bws[i] * 1e9 / bytes)));
 const rss = Math.max(...ours.map((l) => l.peak_rss_mib)), lrss = Math.max(...theirs.map((l) => l.peak_rss_mib));
 console.log(`read bandwidth ${bw} GB/s (median; per rep ${bws.join(" ")}), weights ${(bytes / 1e9).toFixed(3)} GB/token -> decode roofline ${roof.toFixed(1)} tok/s`);
-console.log(`switchyard KV cache ${ours[0].kv}, llama.cpp KV cache f16`);
+console.log(`switchyard KV cache ${ours[0].kv}, activations ${ours[0].activations}; llama.cpp KV cache f16, bf16 activations`);
 console.log(`prefill pp512  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${pp.toFixed(1)} tok/s   llama.cpp ${lpp.toFixed(1)} tok/s   ratio ${(pp / lpp).toFixed(2)}`);
 console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * frac).toFixed(0)}% (llama.cpp ${(100 * lfrac).toFixed(0)}%), median over reps of decode over the roofline of its rep`);
 console.log(`peak RSS  switchyard ${rss} MiB   llama.cpp ${lrss.toFixed(0)} MiB`);

@@ -3,7 +3,9 @@
 #   A. router-added latency: time to first token through switchyard-router minus directly to
 #      the same worker (tiny model, 1 engine thread), p50 and p99, at 1 and 64 concurrent
 #      streams; routed requests per second with max_tokens=1;
-#   B. continuous batching on one worker serving the Qwen3-0.6B-shaped bf16 model (2 threads):
+#   B. continuous batching on one worker serving the Qwen3-0.6B-shaped bf16 model (2 threads),
+#      with the defaults (f32 activations and cache) and with llama.cpp's arithmetic
+#      (--activations bf16 --kv-dtype f16):
 #      N = 1, 4, 16 concurrent streams, one request each, 128 tokens per request; the steady
 #      decode rate (all N sequences decoding together, see switchyard-bench-serving) and the
 #      whole-run rate (prefill and ramps included) against one stream's.
@@ -18,22 +20,23 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-start_worker() {  # model threads max_batch -> address on stdout
+# Not called in $(...): the worker's pid must reach `pids` in this shell so cleanup stops it.
+start_worker() {  # model threads max_batch [activations kv-dtype] -> sets $worker to its address
   local fifo="$out/w$RANDOM"
   mkfifo "$fifo"
   "$bin/switchyard-worker" --role coder --model "$1" --listen 127.0.0.1:0 --threads "$2" --max-batch "$3" \
-    --max-queue 4096 > "$fifo" 2>> "$out/worker.log" &
+    --max-queue 4096 --activations "${4:-f32}" --kv-dtype "${5:-f32}" > "$fifo" 2>> "$out/worker.log" &
   pids+=($!)
   exec 3< "$fifo"
   local line
-  while read -r line <&3; do case "$line" in ready\ *) echo "${line#ready }"; break ;; esac; done
+  while read -r line <&3; do case "$line" in ready\ *) worker="${line#ready }"; break ;; esac; done
   exec 3<&-
   rm -f "$fifo"
 }
 
 tiny=build/models/coder
 [ -f "$tiny/config.json" ] || "$bin/switchyard-mkmodel" --out "$tiny" --shape tiny --seed 12 > /dev/null
-worker=$(start_worker "$tiny" 1 64)
+start_worker "$tiny" 1 64
 cat > "$out/router.yaml" <<YAML
 listen: 127.0.0.1:0
 pools:
@@ -60,20 +63,28 @@ cleanup
 pids=()
 
 echo "== B: continuous batching, Qwen3-0.6B-shaped bf16, 2 threads, 128 tokens per request"
+echo "   (the worker's defaults, f32 activations and KV cache; then llama.cpp's arithmetic:"
+echo "    --activations bf16 --kv-dtype f16)"
 big=build/bench/qwen3-0.6b-shape/hf
 [ -f "$big/config.json" ] || { echo "run bench/engine/run.sh first (it makes $big)" >&2; exit 1; }
-worker=$(start_worker "$big" 2 16)
-for c in 1 4 16; do
-  run --target "$worker" --mode worker --concurrency $c --requests $c --max-tokens 128
+for numerics in "f32 f32" "bf16 f16"; do
+  start_worker "$big" 2 16 $numerics
+  for c in 1 4 16; do
+    run --target "$worker" --mode worker --concurrency $c --requests $c --max-tokens 128
+  done
+  cleanup
+  pids=()
 done
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
-const a = lines.slice(0, 4), rps = lines[4], b = lines.slice(5);
+const a = lines.slice(0, 4), rps = lines[4];
 for (const [w, r] of [[a[0], a[1]], [a[2], a[3]]]) {
   console.log(`router-added TTFT at ${w.concurrency} streams: p50 ${(r.ttft_ms_p50 - w.ttft_ms_p50).toFixed(3)} ms, p99 ${(r.ttft_ms_p99 - w.ttft_ms_p99).toFixed(3)} ms (direct p50 ${w.ttft_ms_p50.toFixed(3)} / p99 ${w.ttft_ms_p99.toFixed(3)}, routed p50 ${r.ttft_ms_p50.toFixed(3)} / p99 ${r.ttft_ms_p99.toFixed(3)})`);
 }
 console.log(`routed requests/s (max_tokens=1, 64 streams, classifier on): ${rps.requests_per_s}`);
-const one = b[0].steady_decode_tok_s, oneAll = b[0].generated_tok_s;
-for (const x of b) console.log(`continuous batching ${x.concurrency} streams: decode ${x.steady_decode_tok_s} tok/s (${(x.steady_decode_tok_s / one).toFixed(2)}x one stream); whole run ${x.generated_tok_s} tok/s (${(x.generated_tok_s / oneAll).toFixed(2)}x), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
+for (const [act, b] of [["f32 activations and KV cache", lines.slice(5, 8)], ["bf16 activations, f16 KV cache", lines.slice(8, 11)]]) {
+  const one = b[0].steady_decode_tok_s, oneAll = b[0].generated_tok_s;
+  for (const x of b) console.log(`continuous batching, ${act}, ${x.concurrency} streams: decode ${x.steady_decode_tok_s} tok/s (${(x.steady_decode_tok_s / one).toFixed(2)}x one stream); whole run ${x.generated_tok_s} tok/s (${(x.generated_tok_s / oneAll).toFixed(2)}x), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
+}
 ' "$out/results.jsonl"
 echo "raw results: $out/results.jsonl"

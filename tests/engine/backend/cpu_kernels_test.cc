@@ -89,6 +89,98 @@ INSTANTIATE_TEST_SUITE_P(AllKernels, MatmulTest,
                          ::testing::Combine(::testing::Values(SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512),
                                             ::testing::Values(DType::kF32, DType::kBF16, DType::kF16)));
 
+// MatmulArgs::bf16_activations: every kernel family computes the products of bf16-rounded
+// activations (F32ToBf16Daz) and bf16 weights; on AVX512_BF16 CPUs the AVX-512 family is the
+// vdpbf16ps kernel. A reference on unrounded activations is off by about 2^-9 relative
+// (NMSE ~1e-6), so the 1e-11 bound fails if any path forgets to round.
+class MatmulBf16ActivationsTest : public ::testing::TestWithParam<SimdLevel> {};
+
+TEST_P(MatmulBf16ActivationsTest, MatchesReferenceOnRoundedActivations) {
+  const SimdLevel simd = GetParam();
+  if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
+  ThreadPool pool(2);
+  for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{1, 64, 64}, {1, 67, 13}, {3, 33, 9}, {5, 128, 37},
+                         {17, 100, 70}, {70, 16, 130}, {1, 1024, 300}, {9, 7, 5}, {16, 96, 41}, {16, 1024, 64}}) {
+    const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 11 + T);
+    const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 12 + K, 0.1f);
+    std::vector<uint16_t> w(wf.size());
+    for (size_t i = 0; i < wf.size(); ++i) w[i] = F32ToBf16(wf[i]);
+    std::vector<double> want(static_cast<size_t>(T * M)), unrounded(want.size());
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t m = 0; m < M; ++m) {
+        double s = 0, u = 0;
+        for (int64_t k = 0; k < K; ++k) {
+          const float xv = x[static_cast<size_t>(t * K + k)];
+          const double wv = Bf16ToF32(w[static_cast<size_t>(m * K + k)]);
+          s += Bf16ToF32(F32ToBf16Daz(xv)) * wv;
+          u += xv * wv;
+        }
+        want[static_cast<size_t>(t * M + m)] = s;
+        unrounded[static_cast<size_t>(t * M + m)] = u;
+      }
+    std::vector<float> y(static_cast<size_t>(T * M), -1.0f);
+    Matmul(MatmulArgs{.x = x.data(), .T = T, .K = K, .w = w.data(), .wtype = DType::kBF16, .M = M, .y = y.data(),
+                      .bf16_activations = true},
+           pool, simd);
+    EXPECT_LT(Nmse(y, want), 1e-11) << "T=" << T << " K=" << K << " M=" << M;
+    EXPECT_GT(Nmse(y, unrounded), 1e-9) << "the activations were not rounded: T=" << T << " K=" << K;
+  }
+}
+
+TEST_P(MatmulBf16ActivationsTest, TokenResultsIndependentOfBatch) {
+  const SimdLevel simd = GetParam();
+  if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
+  ThreadPool pool(2);
+  // T spans a full token chunk (64) and the block tails; K has a tail past the vector loop.
+  for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{11, 100, 45}, {70, 64, 37}}) {
+    const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 17);
+    const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 18);
+    std::vector<uint16_t> w(wf.size());
+    for (size_t i = 0; i < wf.size(); ++i) w[i] = F32ToBf16(wf[i]);
+    auto args = [&](const float* xp, int64_t n, float* y) {
+      return MatmulArgs{.x = xp, .T = n, .K = K, .w = w.data(), .wtype = DType::kBF16, .M = M, .y = y,
+                        .bf16_activations = true};
+    };
+    std::vector<float> all(static_cast<size_t>(T * M));
+    Matmul(args(x.data(), T, all.data()), pool, simd);
+    for (int64_t t = 0; t < T; ++t) {
+      std::vector<float> one(static_cast<size_t>(M));
+      Matmul(args(x.data() + t * K, 1, one.data()), pool, simd);
+      for (int64_t m = 0; m < M; ++m) {
+        ASSERT_EQ(one[static_cast<size_t>(m)], all[static_cast<size_t>(t * M + m)]) << T << ": " << t << "," << m;
+      }
+    }
+  }
+}
+
+// Against an identity matrix each output is one activation as the kernel rounded it, so the
+// vector rounding (vcvtne2ps2bf16) must equal F32ToBf16Daz on ties, denormals and zeros (the sum
+// of the other rows' zero products leaves a zero's sign undefined, so signs are not compared).
+TEST_P(MatmulBf16ActivationsTest, RoundsLikeF32ToBf16Daz) {
+  const SimdLevel simd = GetParam();
+  if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
+  ThreadPool pool(1);
+  const int64_t K = 96;  // three vector blocks; every value goes through the vector path
+  std::vector<float> x = RandomVec(static_cast<size_t>(K), 21, 100.0f);
+  const float edge[] = {1.0f + 0x1p-8f, 1.0f + 0x3p-8f, -(1.0f + 0x1p-8f), 1.0f + 0x1p-9f,  // ties to even, below
+                        0x1p-130f, -0x1p-140f, 0x1.fffffep-127f, 0.0f, -0.0f, 0x1p-126f,    // denormals, zeros
+                        3.3895314e38f, -1e-38f, 65504.0f};  // (no value that rounds to inf: inf x 0 is NaN)
+  for (size_t i = 0; i < std::size(edge); ++i) x[i * 5] = edge[i];
+  std::vector<uint16_t> w(static_cast<size_t>(K * K), 0);
+  for (int64_t m = 0; m < K; ++m) w[static_cast<size_t>(m * K + m)] = F32ToBf16(1.0f);
+  std::vector<float> y(static_cast<size_t>(K));
+  Matmul(MatmulArgs{.x = x.data(), .T = 1, .K = K, .w = w.data(), .wtype = DType::kBF16, .M = K, .y = y.data(),
+                    .bf16_activations = true},
+         pool, simd);
+  for (int64_t k = 0; k < K; ++k) {
+    const float want = Bf16ToF32(F32ToBf16Daz(x[static_cast<size_t>(k)]));
+    EXPECT_EQ(y[static_cast<size_t>(k)], want) << "x[" << k << "] = " << x[static_cast<size_t>(k)];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKernels, MatmulBf16ActivationsTest,
+                         ::testing::Values(SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512));
+
 TEST(CpuOpsTest, RmsNormRopeSiluSoftmax) {
   const int64_t n = 48;
   std::vector<float> x = RandomVec(static_cast<size_t>(2 * n), 3);

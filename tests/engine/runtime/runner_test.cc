@@ -1,6 +1,9 @@
 // Qwen3Runner behaviour beyond the fixture numbers: batching many sequences gives each the
-// same logits as running it alone (bit for bit), and bad inputs are refused cleanly.
+// same logits as running it alone (bit for bit), with f32 and with bf16 activations, and bad
+// inputs are refused cleanly.
 #include <memory>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -14,14 +17,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class RunnerTest : public ::testing::TestWithParam<const char*> {
+class RunnerTest : public ::testing::TestWithParam<std::tuple<const char*, bool>> {
  protected:
   void SetUp() override {
     auto tok = testing::QwenTokenizerDir();
     if (!tok) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
     ModelWriteOptions o;
     o.out_dir = dir_.path();
-    o.shape = *NamedModelShape(GetParam());
+    o.shape = *NamedModelShape(std::get<0>(GetParam()));
     o.shape.vocab = 1000;
     o.shape.max_position_embeddings = 48;
     o.seed = 11;
@@ -31,7 +34,7 @@ class RunnerTest : public ::testing::TestWithParam<const char*> {
     auto m = LoadModel(dir_.path(), LoadOptions{.progress = nullptr, .prefault = false});
     ASSERT_TRUE(m.ok()) << m.status();
     model_ = std::move(*m);
-    auto r = Qwen3Runner::Create(*model_, RunnerOptions{.threads = 2});
+    auto r = Qwen3Runner::Create(*model_, RunnerOptions{.threads = 2, .bf16_activations = std::get<1>(GetParam())});
     ASSERT_TRUE(r.ok());
     runner_ = std::move(*r);
     auto pool = KvBlockPool::Create(runner_->kv_shape(4), 40);
@@ -112,8 +115,11 @@ TEST_P(RunnerTest, RefusesBadInput) {
   EXPECT_EQ(runner_->Forward({SequenceChunk{&s, empty, false}}, logits.data()).code(), absl::StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, RunnerTest, ::testing::Values("tiny", "tiny-moe"),
-                         [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param) == "tiny" ? "dense" : "moe"; });
+INSTANTIATE_TEST_SUITE_P(Shapes, RunnerTest, ::testing::Combine(::testing::Values("tiny", "tiny-moe"), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<const char*, bool>>& i) {
+                           return std::string(std::string(std::get<0>(i.param)) == "tiny" ? "dense" : "moe") +
+                                  (std::get<1>(i.param) ? "_bf16_activations" : "");
+                         });
 
 }  // namespace
 }  // namespace switchyard

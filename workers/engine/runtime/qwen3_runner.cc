@@ -40,7 +40,7 @@ void Grow(std::vector<float>& v, int64_t n) {
 }  // namespace
 
 Qwen3Runner::Qwen3Runner(const LoadedModel& model, const RunnerOptions& options, RopeTable rope)
-    : model_(model), config_(model.config()), simd_(ResolveSimdLevel(options.simd)), profile_(options.profile), pool_(options.threads),
+    : model_(model), config_(model.config()), mode_{ResolveSimdLevel(options.simd), options.bf16_activations}, profile_(options.profile), pool_(options.threads),
       rope_(std::move(rope)) {}
 
 Qwen3Runner::~Qwen3Runner() = default;
@@ -109,9 +109,10 @@ int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
 namespace {
 
 // Rows [b, e) of a matmul for the calling thread of a parallel region.
-void LinearRows(const float* x, int64_t T, int64_t K, const TensorView& w, float* y, SimdLevel simd, int ith, int nth) {
+void LinearRows(const float* x, int64_t T, int64_t K, const TensorView& w, float* y, const MatmulMode& mode, int ith,
+                int nth) {
   const auto [b, e] = ThreadPool::Range(w.shape[0], ith, nth, 16);
-  if (b < e) MatmulRows(MatmulArgs{x, T, K, w.data, w.dtype, w.shape[0], y}, b, e, simd);
+  if (b < e) MatmulRows(mode.Args(x, T, K, w.data, w.dtype, w.shape[0], y), b, e, mode.simd);
 }
 
 }  // namespace
@@ -122,12 +123,12 @@ void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
   // without waiting for the others.
   const auto [b, e] = ThreadPool::Range(f, ith, nth, 16);
   if (b < e) {
-    MatmulRows(MatmulArgs{xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data()}, b, e, simd_);
-    MatmulRows(MatmulArgs{xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data()}, b, e, simd_);
+    MatmulRows(mode_.Args(xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data()), b, e, mode_.simd);
+    MatmulRows(mode_.Args(xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data()), b, e, mode_.simd);
     for (int64_t t = 0; t < T; ++t) cpu::SiluMul(gate_.data() + t * f + b, up_.data() + t * f + b, e - b);
   }
   pool_.Barrier();
-  LinearRows(gate_.data(), T, f, L.down, tmp_.data(), simd_, ith, nth);
+  LinearRows(gate_.data(), T, f, L.down, tmp_.data(), mode_, ith, nth);
 }
 
 void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
@@ -135,7 +136,7 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t f = config_.moe_intermediate_size;
   {
     const auto [b, e] = ThreadPool::Range(E, ith, nth);
-    if (b < e) MatmulRows(MatmulArgs{xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()}, b, e, simd_);
+    if (b < e) MatmulRows(mode_.Args(xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()), b, e, mode_.simd);
   }
   pool_.Barrier();
   if (ith == 0) {
@@ -179,13 +180,13 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
     {
       const auto [b, end] = ThreadPool::Range(f, ith, nth, 16);
       if (b < end) {
-        MatmulRows(MatmulArgs{expert_in_.data(), n, h, ex.gate.data, ex.gate.dtype, f, expert_gate_.data()}, b, end, simd_);
-        MatmulRows(MatmulArgs{expert_in_.data(), n, h, ex.up.data, ex.up.dtype, f, expert_up_.data()}, b, end, simd_);
+        MatmulRows(mode_.Args(expert_in_.data(), n, h, ex.gate.data, ex.gate.dtype, f, expert_gate_.data()), b, end, mode_.simd);
+        MatmulRows(mode_.Args(expert_in_.data(), n, h, ex.up.data, ex.up.dtype, f, expert_up_.data()), b, end, mode_.simd);
         for (int64_t t = 0; t < n; ++t) cpu::SiluMul(expert_gate_.data() + t * f + b, expert_up_.data() + t * f + b, end - b);
       }
     }
     pool_.Barrier();
-    LinearRows(expert_gate_.data(), n, f, ex.down, expert_out_.data(), simd_, ith, nth);
+    LinearRows(expert_gate_.data(), n, f, ex.down, expert_out_.data(), mode_, ith, nth);
     pool_.Barrier();
     {
       // Weighted sum into the layer output, threads splitting the hidden dimension.
@@ -309,9 +310,9 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     mark(ith, Phase::kNorms);
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       const Layer& L = layers_[static_cast<size_t>(l)];
-      LinearRows(xn_.data(), T, h, L.wq, q_.data(), simd_, ith, nth);
-      LinearRows(xn_.data(), T, h, L.wk, k_.data(), simd_, ith, nth);
-      LinearRows(xn_.data(), T, h, L.wv, v_.data(), simd_, ith, nth);
+      LinearRows(xn_.data(), T, h, L.wq, q_.data(), mode_, ith, nth);
+      LinearRows(xn_.data(), T, h, L.wk, k_.data(), mode_, ith, nth);
+      LinearRows(xn_.data(), T, h, L.wv, v_.data(), mode_, ith, nth);
       pool_.Barrier();
       mark(ith, Phase::kQkv);
       if (tb < te) {
@@ -332,7 +333,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       }
       pool_.Barrier();
       mark(ith, Phase::kAttention);
-      LinearRows(attn_.data(), T, H * d, L.wo, tmp_.data(), simd_, ith, nth);
+      LinearRows(attn_.data(), T, H * d, L.wo, tmp_.data(), mode_, ith, nth);
       pool_.Barrier();
       mark(ith, Phase::kOutProj);
       if (tb < te) {
@@ -365,7 +366,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     }
     pool_.Barrier();
     mark(ith, Phase::kOther);
-    if (rows > 0) LinearRows(head_in_.data(), rows, h, lm_head_, logits, simd_, ith, nth);
+    if (rows > 0) LinearRows(head_in_.data(), rows, h, lm_head_, logits, mode_, ith, nth);
     pool_.Barrier();
     mark(ith, Phase::kHead);
   });

@@ -21,6 +21,7 @@
 #include "absl/types/span.h"
 #include "workers/engine/backend/cpu/attention.h"
 #include "workers/engine/backend/cpu/cpu_features.h"
+#include "workers/engine/backend/cpu/matmul.h"
 #include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/model/model_loader.h"
@@ -32,6 +33,20 @@ struct RunnerOptions {
   int threads = 0;                    // 0: one per hardware thread
   SimdLevel simd = SimdLevel::kAuto;  // tests force each kernel family
   bool profile = false;               // time each phase of the forward pass (ProfileReport)
+  // bf16 weights' matrix products on activations rounded to bf16 (MatmulArgs::bf16_activations),
+  // as llama.cpp computes them: on AVX512_BF16 CPUs twice the FMA rate, which is what bounds
+  // batched decode and prefill; single-sequence decode is bound by memory and barely changes.
+  // Logits move by about 1e-2 relative, so it is off by default.
+  bool bf16_activations = false;
+};
+
+// How the runner calls Matmul: the kernel family and the activation precision.
+struct MatmulMode {
+  SimdLevel simd;
+  bool bf16_activations;
+  MatmulArgs Args(const float* x, int64_t T, int64_t K, const void* w, DType wtype, int64_t M, float* y) const {
+    return MatmulArgs{.x = x, .T = T, .K = K, .w = w, .wtype = wtype, .M = M, .y = y, .bf16_activations = bf16_activations};
+  }
 };
 
 // The new tokens of one sequence in a batch. Their positions continue from kv->length().
@@ -76,7 +91,7 @@ class Qwen3Runner {
   enum class Phase { kNorms, kQkv, kAttention, kOutProj, kMlp, kHead, kOther, kCount };
   const LoadedModel& model_;
   ModelConfig config_;
-  SimdLevel simd_;
+  MatmulMode mode_;
   bool profile_;
   std::array<double, static_cast<size_t>(Phase::kCount)> profile_seconds_{};
   ThreadPool pool_;

@@ -39,6 +39,16 @@ inline uint16_t F32ToBf16(float f) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
+// An activation rounded to bf16 the way vcvtne2ps2bf16 does it (the matmul's bf16-activation
+// mode): round to nearest even, NaN kept NaN, and denormals to a zero of the same sign, so
+// the scalar paths and the AVX512_BF16 kernel round every value alike.
+inline uint16_t F32ToBf16Daz(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  if ((bits & 0x7f800000u) == 0) return static_cast<uint16_t>((bits >> 16) & 0x8000u);
+  return F32ToBf16(f);
+}
+
 float F16ToF32(uint16_t h);
 uint16_t F32ToF16(float f);
 

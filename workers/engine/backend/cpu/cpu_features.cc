@@ -26,6 +26,7 @@ const CpuFeatures& HostCpuFeatures() {
     c.avx2_fma_f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && HasF16c();
     c.avx512 = c.avx2_fma_f16c && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vl");
+    c.avx512_bf16 = c.avx512 && __builtin_cpu_supports("avx512bf16");
 #endif
     return c;
   }();

@@ -10,6 +10,7 @@ namespace switchyard {
 struct CpuFeatures {
   bool avx2_fma_f16c = false;
   bool avx512 = false;  // F + BW + VL (+ AVX2/FMA/F16C)
+  bool avx512_bf16 = false;  // AVX512_BF16 on top of avx512: vdpbf16ps, vcvtne2ps2bf16
   std::string Describe() const;
 };
 

@@ -18,7 +18,9 @@ void MatmulRowsScalar(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
         }
         case DType::kBF16: {
           const uint16_t* w = static_cast<const uint16_t*>(a.w) + m * a.K;
-          for (int64_t k = 0; k < a.K; ++k) acc += x[k] * Bf16ToF32(w[k]);
+          for (int64_t k = 0; k < a.K; ++k) {
+            acc += (a.bf16_activations ? Bf16ToF32(F32ToBf16Daz(x[k])) : x[k]) * Bf16ToF32(w[k]);
+          }
           break;
         }
         case DType::kF16: {
@@ -36,7 +38,11 @@ void MatmulRowsScalar(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
 
 void MatmulRows(const MatmulArgs& a, int64_t m_begin, int64_t m_end, SimdLevel level) {
   switch (ResolveSimdLevel(level)) {
-    case SimdLevel::kAvx512: return internal::MatmulRowsAvx512(a, m_begin, m_end);
+    case SimdLevel::kAvx512:
+      if (a.bf16_activations && a.wtype == DType::kBF16 && HostCpuFeatures().avx512_bf16) {
+        return internal::MatmulRowsAvx512Bf16(a, m_begin, m_end);
+      }
+      return internal::MatmulRowsAvx512(a, m_begin, m_end);
     case SimdLevel::kAvx2: return internal::MatmulRowsAvx2(a, m_begin, m_end);
     default: return internal::MatmulRowsScalar(a, m_begin, m_end);
   }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "workers/engine/backend/cpu/matmul.h"
@@ -56,8 +57,9 @@ inline void MatmulRowBlock(const MatmulArgs& a, int64_t m0, int64_t t_begin, int
 // weights, where widening L values at a time costs a cross-lane shuffle and a shift. The
 // activations are permuted once per token chunk into the same even/odd order, so the sums are
 // the same products in a different order (f32 accumulation either way).
+// With bf16_activations the permuted values are rounded to bf16 as they are copied.
 template <class V>
-inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp) {
+inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp, bool bf16_activations) {
   constexpr int L = V::kLanes;
   for (int64_t k = 0; k < kv; k += 2 * L) {
     for (int i = 0; i < L; ++i) {
@@ -65,32 +67,36 @@ inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp) {
       xp[k + L + i] = x[k + 2 * i + 1];
     }
   }
+  if (bf16_activations) {
+    for (int64_t k = 0; k < kv; ++k) xp[k] = Bf16ToF32(F32ToBf16Daz(xp[k]));
+  }
+}
+
+// One activation as the products see it (MatmulArgs::bf16_activations).
+inline float Activation(float x, bool bf16_activations) {
+  return bf16_activations ? Bf16ToF32(F32ToBf16Daz(x)) : x;
 }
 
 // RB rows x TB tokens of y from permuted activations xp (row stride kv) for k < kv, and the
 // original activations x for the tail k >= kv.
-// kPrefetchNext (matrix-vector): each k step also prefetches the same cache line of the next
-// RB rows, so the next block streams in from memory while this one is computed. Rows of
-// Qwen3-sized matrices are only 2-6 KB, too short for the hardware prefetcher to ramp up on
-// each of RB separate streams before the row ends.
-template <class V, int RB, int TB, bool kPrefetchNext = false>
+// Rows [p0, p1) of the next RB-row block are prefetched along the way, one cache line per k
+// step: rows of Qwen3-sized matrices are only 2-6 KB, too short for the hardware prefetcher
+// to ramp up on each of RB separate streams before the row ends.
+template <class V, int RB, int TB>
 inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const float* xp, int64_t kv,
-                          int64_t xs, int64_t ys) {
+                          int64_t xs, int64_t ys, int p0 = 0, int p1 = 0) {
   constexpr int L = V::kLanes;
   const uint16_t* w = static_cast<const uint16_t*>(a.w);
   const int64_t K = a.K;
   // The last block prefetches itself again rather than point past the matrix.
   const uint16_t* next = w + (m0 + 2 * RB <= a.M ? m0 + RB : m0) * K;
-  (void)next;
   typename V::Reg acc[RB][TB];
   for (int r = 0; r < RB; ++r)
     for (int t = 0; t < TB; ++t) acc[r][t] = V::Zero();
   for (int64_t k = 0; k < kv; k += 2 * L) {
     typename V::Reg we[RB], wo[RB];
     for (int r = 0; r < RB; ++r) V::LoadBf16Pairs(w + (m0 + r) * K + k, &we[r], &wo[r]);
-    if constexpr (kPrefetchNext) {
-      for (int r = 0; r < RB; ++r) __builtin_prefetch(next + r * K + k, 0, 3);
-    }
+    for (int r = p0; r < p1; ++r) __builtin_prefetch(next + r * K + k, 0, 3);
     for (int t = 0; t < TB; ++t) {
       const float* xt = xp + t * kv + k;
       const typename V::Reg xe = V::LoadX(xt);
@@ -105,10 +111,25 @@ inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const flo
     for (int t = 0; t < TB; ++t) {
       float s = V::Sum(acc[r][t]);
       const float* x = a.x + (t0 + t) * xs;
-      for (int64_t k = kv; k < K; ++k) s += x[k] * Bf16ToF32(w[(m0 + r) * K + k]);
+      for (int64_t k = kv; k < K; ++k) s += Activation(x[k], a.bf16_activations) * Bf16ToF32(w[(m0 + r) * K + k]);
       a.y[(t0 + t) * ys + m0 + r] = s;
     }
   }
+}
+
+// Which of the next block's RB rows token block b of `blocks` prefetches: spread evenly, so the
+// weights come from memory at a steady rate instead of in a burst during the first token
+// block (at 16 tokens in blocks of 4 and RB = 4, each block prefetches one row).
+template <int RB>
+inline std::pair<int, int> PrefetchRows(int64_t b, int64_t blocks) {
+  return {static_cast<int>(b * RB / blocks), static_cast<int>((b + 1) * RB / blocks)};
+}
+
+// The number of token blocks a loop over n tokens runs: blocks of TB, then of 2, then of 1.
+template <int TB>
+inline int64_t TokenBlocks(int64_t n) {
+  if constexpr (TB > 2) return n / TB + (n % TB) / 2 + (n % TB) % 2;
+  return n / TB + n % TB;
 }
 
 // RB rows for tokens [t0, t1): blocks of kPairTokenBlock tokens, then smaller ones.
@@ -116,18 +137,22 @@ template <class V, int RB>
 inline void Bf16PairTokens(const MatmulArgs& a, int64_t m, int64_t t0, int64_t t1, const float* xp, int64_t kv,
                            int64_t xs, int64_t ys) {
   constexpr int TB = V::kPairTokenBlock;
-  int64_t t = t0;
-  // The first token block also prefetches the next rows, which the later blocks then find in
-  // cache along with these.
-  if (t + TB <= t1) {
-    Bf16PairBlock<V, RB, TB, true>(a, m, t, xp, kv, xs, ys);
-    t += TB;
+  const int64_t blocks = TokenBlocks<TB>(t1 - t0);
+  int64_t t = t0, j = 0;
+  for (; t + TB <= t1; t += TB, ++j) {
+    const auto [p0, p1] = PrefetchRows<RB>(j, blocks);
+    Bf16PairBlock<V, RB, TB>(a, m, t, xp + (t - t0) * kv, kv, xs, ys, p0, p1);
   }
-  for (; t + TB <= t1; t += TB) Bf16PairBlock<V, RB, TB>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
   if constexpr (TB > 2) {
-    for (; t + 2 <= t1; t += 2) Bf16PairBlock<V, RB, 2>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
+    for (; t + 2 <= t1; t += 2, ++j) {
+      const auto [p0, p1] = PrefetchRows<RB>(j, blocks);
+      Bf16PairBlock<V, RB, 2>(a, m, t, xp + (t - t0) * kv, kv, xs, ys, p0, p1);
+    }
   }
-  for (; t < t1; ++t) Bf16PairBlock<V, RB, 1>(a, m, t, xp + (t - t0) * kv, kv, xs, ys);
+  for (; t < t1; ++t, ++j) {
+    const auto [p0, p1] = PrefetchRows<RB>(j, blocks);
+    Bf16PairBlock<V, RB, 1>(a, m, t, xp + (t - t0) * kv, kv, xs, ys, p0, p1);
+  }
 }
 
 template <class V>
@@ -144,12 +169,12 @@ inline void MatmulRowsBf16Pairs(const MatmulArgs& a, int64_t m_begin, int64_t m_
     if (permuted.size() < static_cast<size_t>((t1 - t0) * kv) + kLineFloats) permuted.resize((t1 - t0) * kv + kLineFloats);
     float* xp = permuted.data();
     xp += (kLineFloats - (reinterpret_cast<uintptr_t>(xp) / sizeof(float)) % kLineFloats) % kLineFloats;
-    for (int64_t t = t0; t < t1; ++t) PermuteEvenOdd<V>(a.x + t * xs, kv, xp + (t - t0) * kv);
+    for (int64_t t = t0; t < t1; ++t) PermuteEvenOdd<V>(a.x + t * xs, kv, xp + (t - t0) * kv, a.bf16_activations);
     if (a.T == 1) {
       // Matrix-vector: kMatvecRows rows at a time give that many independent FMA chains.
       constexpr int R = V::kMatvecRows;
       int64_t m = m_begin;
-      for (; m + R <= m_end; m += R) Bf16PairBlock<V, R, 1, true>(a, m, 0, xp, kv, xs, ys);
+      for (; m + R <= m_end; m += R) Bf16PairBlock<V, R, 1>(a, m, 0, xp, kv, xs, ys, 0, R);
       for (; m < m_end; ++m) Bf16PairBlock<V, 1, 1>(a, m, 0, xp, kv, xs, ys);
       return;
     }

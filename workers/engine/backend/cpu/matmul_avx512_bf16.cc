@@ -1,0 +1,132 @@
+// The matmul with bf16 activations on AVX512_BF16 CPUs (MatmulArgs::bf16_activations, bf16
+// weights). Compiled with -mavx512f -mavx512bw -mavx512bf16 and only called after
+// HostCpuFeatures() said the CPU has them.
+//
+// Each token's activations are rounded to bf16 once per call (vcvtne2ps2bf16, natural order),
+// and vdpbf16ps multiplies 32 of them by 32 weights as loaded, adding adjacent pairs into 16
+// f32 lanes: no weight conversion at all and two products per lane and instruction, where the
+// f32 path (matmul_kernel.h) spends two integer ops per 32 weights and one FMA per product.
+// Every output's sum runs through the same instructions in the same order whatever the
+// blocking, so a token's result does not depend on the other tokens of the call.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "workers/engine/backend/cpu/matmul.h"
+#include "workers/engine/backend/cpu/matmul_kernel.h"
+#include "workers/engine/util/dtype.h"
+
+namespace switchyard::internal {
+namespace {
+
+constexpr int64_t kLanes = 32;  // bf16 values per 512-bit register
+// Register blocks, measured with switchyard-bench-matmul: see kRows/kTokens below.
+constexpr int kRows = 4;
+constexpr int kTokens = 4;     // 16 accumulators + 4 weight + 1 input registers of 32
+constexpr int kMatvecRows = 8;  // 8 accumulators + 8 weight + 1 input
+
+inline __m512bh LoadBh(const uint16_t* p) { return reinterpret_cast<__m512bh>(_mm512_loadu_si512(p)); }
+
+inline float Sum(__m512 v) {
+  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// x[0, kv) as bf16 in natural order: cvtne2ps_pbh puts its second operand in the low half.
+void RoundRow(const float* x, int64_t kv, uint16_t* out) {
+  for (int64_t k = 0; k < kv; k += kLanes) {
+    const __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(x + k + 16), _mm512_loadu_ps(x + k));
+    _mm512_store_si512(out + k, reinterpret_cast<__m512i>(v));
+  }
+}
+
+// RB rows x TB tokens from the rounded activations xb (row stride kv) for k < kv; the tail
+// k >= kv rounds each activation with F32ToBf16Daz, the same rounding as RoundRow.
+// Rows [p0, p1) of the next RB-row block are prefetched along the way, one cache line per k
+// step (see Tokens for how the rows are spread over the token blocks).
+template <int RB, int TB>
+inline void Block(const MatmulArgs& a, int64_t m0, int64_t t0, const uint16_t* xb, int64_t kv, int64_t xs,
+                  int64_t ys, int p0 = 0, int p1 = 0) {
+  const uint16_t* w = static_cast<const uint16_t*>(a.w);
+  const int64_t K = a.K;
+  // The last block prefetches itself again rather than point past the matrix.
+  const uint16_t* next = w + (m0 + 2 * RB <= a.M ? m0 + RB : m0) * K;
+  __m512 acc[RB][TB];
+  for (int r = 0; r < RB; ++r)
+    for (int t = 0; t < TB; ++t) acc[r][t] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kv; k += kLanes) {
+    __m512bh wv[RB];
+    for (int r = 0; r < RB; ++r) wv[r] = LoadBh(w + (m0 + r) * K + k);
+    for (int r = p0; r < p1; ++r) __builtin_prefetch(next + r * K + k, 0, 3);
+    for (int t = 0; t < TB; ++t) {
+      const __m512bh xv = LoadBh(xb + t * kv + k);
+      for (int r = 0; r < RB; ++r) acc[r][t] = _mm512_dpbf16_ps(acc[r][t], wv[r], xv);
+    }
+  }
+  for (int r = 0; r < RB; ++r) {
+    for (int t = 0; t < TB; ++t) {
+      float s = Sum(acc[r][t]);
+      const float* x = a.x + (t0 + t) * xs;
+      for (int64_t k = kv; k < K; ++k) s += Bf16ToF32(F32ToBf16Daz(x[k])) * Bf16ToF32(w[(m0 + r) * K + k]);
+      a.y[(t0 + t) * ys + m0 + r] = s;
+    }
+  }
+}
+
+// RB rows for tokens [t0, t1); the next RB rows are prefetched as in Bf16PairTokens.
+template <int RB>
+inline void Tokens(const MatmulArgs& a, int64_t m, int64_t t0, int64_t t1, const uint16_t* xb, int64_t kv, int64_t xs,
+                   int64_t ys) {
+  const int64_t blocks = TokenBlocks<kTokens>(t1 - t0);
+  auto rows = [&](int64_t b) { return PrefetchRows<RB>(b, blocks); };
+  int64_t t = t0, j = 0;
+  for (; t + kTokens <= t1; t += kTokens, ++j) {
+    const auto [p0, p1] = rows(j);
+    Block<RB, kTokens>(a, m, t, xb + (t - t0) * kv, kv, xs, ys, p0, p1);
+  }
+  for (; t + 2 <= t1; t += 2, ++j) {
+    const auto [p0, p1] = rows(j);
+    Block<RB, 2>(a, m, t, xb + (t - t0) * kv, kv, xs, ys, p0, p1);
+  }
+  for (; t < t1; ++t, ++j) {
+    const auto [p0, p1] = rows(j);
+    Block<RB, 1>(a, m, t, xb + (t - t0) * kv, kv, xs, ys, p0, p1);
+  }
+}
+
+}  // namespace
+
+void MatmulRowsAvx512Bf16(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
+  const int64_t xs = a.x_stride ? a.x_stride : a.K;
+  const int64_t ys = a.y_stride ? a.y_stride : a.M;
+  const int64_t kv = a.K - a.K % kLanes;
+  // One buffer per thread, grown to the largest chunk seen: no allocation per token. Rows
+  // start on cache lines (kv is a multiple of 32 bf16 values, one line).
+  thread_local std::vector<uint16_t> rounded;
+  constexpr size_t kLine = 64 / sizeof(uint16_t);
+  for (int64_t t0 = 0; t0 < a.T; t0 += kTokenChunk) {
+    const int64_t t1 = std::min(a.T, t0 + kTokenChunk);
+    if (rounded.size() < static_cast<size_t>((t1 - t0) * kv) + kLine) rounded.resize((t1 - t0) * kv + kLine);
+    uint16_t* xb = rounded.data();
+    xb += (kLine - (reinterpret_cast<uintptr_t>(xb) / sizeof(uint16_t)) % kLine) % kLine;
+    for (int64_t t = t0; t < t1; ++t) RoundRow(a.x + t * xs, kv, xb + (t - t0) * kv);
+    if (a.T == 1) {
+      int64_t m = m_begin;
+      for (; m + kMatvecRows <= m_end; m += kMatvecRows) Block<kMatvecRows, 1>(a, m, 0, xb, kv, xs, ys, 0, kMatvecRows);
+      for (; m < m_end; ++m) Block<1, 1>(a, m, 0, xb, kv, xs, ys);
+      return;
+    }
+    int64_t m = m_begin;
+    for (; m + kRows <= m_end; m += kRows) Tokens<kRows>(a, m, t0, t1, xb, kv, xs, ys);
+    for (; m < m_end; ++m) Tokens<1>(a, m, t0, t1, xb, kv, xs, ys);
+  }
+}
+
+}  // namespace switchyard::internal
