@@ -27,7 +27,7 @@ constexpr int64_t kLanes = 32;  // bf16 values per 512-bit register
 // Register blocks, measured with switchyard-bench-matmul: see kRows/kTokens below.
 constexpr int kRows = 4;
 constexpr int kTokens = 4;     // 16 accumulators + 4 weight + 1 input registers of 32
-constexpr int kMatvecRows = 8;  // 8 accumulators + 8 weight + 1 input
+constexpr int kMatvecRows = 1;  // one row at a time, weights in address order (see matmul_avx512.cc)
 
 inline __m512bh LoadBh(const uint16_t* p) { return reinterpret_cast<__m512bh>(_mm512_loadu_si512(p)); }
 
@@ -56,8 +56,7 @@ inline void Block(const MatmulArgs& a, int64_t m0, int64_t t0, const uint16_t* x
                   int64_t ys, int p0 = 0, int p1 = 0) {
   const uint16_t* w = static_cast<const uint16_t*>(a.w);
   const int64_t K = a.K;
-  // The last block prefetches itself again rather than point past the matrix.
-  const uint16_t* next = w + (m0 + 2 * RB <= a.M ? m0 + RB : m0) * K;
+  const uint16_t* next = w + PrefetchRow<RB>(m0, a.M) * K;
   __m512 acc[RB][TB];
   for (int r = 0; r < RB; ++r)
     for (int t = 0; t < TB; ++t) acc[r][t] = _mm512_setzero_ps();

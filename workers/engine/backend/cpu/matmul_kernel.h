@@ -77,10 +77,34 @@ inline float Activation(float x, bool bf16_activations) {
   return bf16_activations ? Bf16ToF32(F32ToBf16Daz(x)) : x;
 }
 
+// The first row of the block to prefetch while rows [m0, m0 + RB) are computed: two blocks
+// ahead, which kept decode closest to the read loop's bandwidth (one block ahead left less
+// time than a DRAM round trip under load). Near the end it prefetches the block itself again
+// rather than point past the matrix.
+template <int RB>
+inline int64_t PrefetchRow(int64_t m0, int64_t M) {
+  return m0 + 3 * RB <= M ? m0 + 2 * RB : m0;
+}
+
+// Which of the next block's RB rows token block b of `blocks` prefetches: spread evenly, so the
+// weights come from memory at a steady rate instead of in a burst during the first token
+// block (at 16 tokens in blocks of 4 and RB = 4, each block prefetches one row).
+template <int RB>
+inline std::pair<int, int> PrefetchRows(int64_t b, int64_t blocks) {
+  return {static_cast<int>(b * RB / blocks), static_cast<int>((b + 1) * RB / blocks)};
+}
+
+// The number of token blocks a loop over n tokens runs: blocks of TB, then of 2, then of 1.
+template <int TB>
+inline int64_t TokenBlocks(int64_t n) {
+  if constexpr (TB > 2) return n / TB + (n % TB) / 2 + (n % TB) % 2;
+  return n / TB + n % TB;
+}
+
 // RB rows x TB tokens of y from permuted activations xp (row stride kv) for k < kv, and the
 // original activations x for the tail k >= kv.
-// Rows [p0, p1) of the next RB-row block are prefetched along the way, one cache line per k
-// step: rows of Qwen3-sized matrices are only 2-6 KB, too short for the hardware prefetcher
+// Rows [p0, p1) of a later RB-row block (PrefetchRow) are prefetched along the way, one cache
+// line per k step: rows of Qwen3-sized matrices are only 2-6 KB, too short for the hardware prefetcher
 // to ramp up on each of RB separate streams before the row ends.
 template <class V, int RB, int TB>
 inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const float* xp, int64_t kv,
@@ -88,8 +112,7 @@ inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const flo
   constexpr int L = V::kLanes;
   const uint16_t* w = static_cast<const uint16_t*>(a.w);
   const int64_t K = a.K;
-  // The last block prefetches itself again rather than point past the matrix.
-  const uint16_t* next = w + (m0 + 2 * RB <= a.M ? m0 + RB : m0) * K;
+  const uint16_t* next = w + PrefetchRow<RB>(m0, a.M) * K;
   typename V::Reg acc[RB][TB];
   for (int r = 0; r < RB; ++r)
     for (int t = 0; t < TB; ++t) acc[r][t] = V::Zero();
@@ -115,21 +138,6 @@ inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const flo
       a.y[(t0 + t) * ys + m0 + r] = s;
     }
   }
-}
-
-// Which of the next block's RB rows token block b of `blocks` prefetches: spread evenly, so the
-// weights come from memory at a steady rate instead of in a burst during the first token
-// block (at 16 tokens in blocks of 4 and RB = 4, each block prefetches one row).
-template <int RB>
-inline std::pair<int, int> PrefetchRows(int64_t b, int64_t blocks) {
-  return {static_cast<int>(b * RB / blocks), static_cast<int>((b + 1) * RB / blocks)};
-}
-
-// The number of token blocks a loop over n tokens runs: blocks of TB, then of 2, then of 1.
-template <int TB>
-inline int64_t TokenBlocks(int64_t n) {
-  if constexpr (TB > 2) return n / TB + (n % TB) / 2 + (n % TB) % 2;
-  return n / TB + n % TB;
 }
 
 // RB rows for tokens [t0, t1): blocks of kPairTokenBlock tokens, then smaller ones.
@@ -171,7 +179,8 @@ inline void MatmulRowsBf16Pairs(const MatmulArgs& a, int64_t m_begin, int64_t m_
     xp += (kLineFloats - (reinterpret_cast<uintptr_t>(xp) / sizeof(float)) % kLineFloats) % kLineFloats;
     for (int64_t t = t0; t < t1; ++t) PermuteEvenOdd<V>(a.x + t * xs, kv, xp + (t - t0) * kv, a.bf16_activations);
     if (a.T == 1) {
-      // Matrix-vector: kMatvecRows rows at a time give that many independent FMA chains.
+      // Matrix-vector: kMatvecRows rows at a time (one on AVX-512, whose out-of-order window
+      // overlaps consecutive rows; four on AVX2).
       constexpr int R = V::kMatvecRows;
       int64_t m = m_begin;
       for (; m + R <= m_end; m += R) Bf16PairBlock<V, R, 1>(a, m, 0, xp, kv, xs, ys, 0, R);
