@@ -6,6 +6,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include "workers/engine/backend/cpu/avx512_sum.h"
 #include "workers/engine/backend/cpu/matmul_kernel.h"
 
 namespace switchyard::internal {
@@ -30,14 +31,7 @@ struct Avx512 {
   static Reg Zero() { return _mm512_setzero_ps(); }
   static Reg LoadX(const float* p) { return _mm512_loadu_ps(p); }
   static Reg Fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
-  // By hand: GCC 12's _mm512_reduce_add_ps trips -Wuninitialized inside its own header.
-  static float Sum(Reg v) {
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-  }
+  static float Sum(Reg v) { return HorizontalSum(v); }
   template <DType W>
   static Reg LoadW(const void* w, int64_t i) {
     if constexpr (W == DType::kF32) {

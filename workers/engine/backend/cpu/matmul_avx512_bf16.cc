@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "workers/engine/backend/cpu/avx512_sum.h"
 #include "workers/engine/backend/cpu/matmul.h"
 #include "workers/engine/backend/cpu/matmul_kernel.h"
 #include "workers/engine/util/dtype.h"
@@ -30,14 +31,6 @@ constexpr int kTokens = 4;     // 16 accumulators + 4 weight + 1 input registers
 constexpr int kMatvecRows = 1;  // one row at a time, weights in address order (see matmul_avx512.cc)
 
 inline __m512bh LoadBh(const uint16_t* p) { return reinterpret_cast<__m512bh>(_mm512_loadu_si512(p)); }
-
-inline float Sum(__m512 v) {
-  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 // x[0, kv) as bf16 in natural order: cvtne2ps_pbh puts its second operand in the low half.
 void RoundRow(const float* x, int64_t kv, uint16_t* out) {
@@ -71,7 +64,7 @@ inline void Block(const MatmulArgs& a, int64_t m0, int64_t t0, const uint16_t* x
   }
   for (int r = 0; r < RB; ++r) {
     for (int t = 0; t < TB; ++t) {
-      float s = Sum(acc[r][t]);
+      float s = HorizontalSum(acc[r][t]);
       const float* x = a.x + (t0 + t) * xs;
       for (int64_t k = kv; k < K; ++k) s += Bf16ToF32(F32ToBf16Daz(x[k])) * Bf16ToF32(w[(m0 + r) * K + k]);
       a.y[(t0 + t) * ys + m0 + r] = s;
