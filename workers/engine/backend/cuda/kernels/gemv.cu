@@ -1,0 +1,106 @@
+#include "workers/engine/backend/cuda/kernels/gemv.h"
+
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "workers/engine/backend/cuda/cuda_compat.h"
+#include "workers/engine/backend/cuda/cuda_status.h"
+#include "workers/engine/backend/cuda/kernels/block_reduce.cuh"
+#include "workers/engine/backend/cuda/kernels/vector_io.cuh"
+
+namespace switchyard::cuda {
+namespace {
+
+constexpr int kWarps = 4;  // rows per block
+
+// acc[t] += w * x[t*K + k] for every token: one weight value, read by one lane.
+template <int kT>
+__device__ __forceinline__ void AddOne(float (&acc)[kT], float w, const float* __restrict__ x, int64_t K, int k) {
+  for (int t = 0; t < kT; ++t) acc[t] += w * x[t * K + k];
+}
+
+// One warp per row m; lane l takes the row's 16-byte pieces l, l + 32, ...
+template <int kT>
+__global__ void __launch_bounds__(32 * kWarps)
+    GemvKernel(const float* __restrict__ x, int K, const __nv_bfloat16* __restrict__ w, int M, float* __restrict__ y) {
+  const int m = static_cast<int>(blockIdx.x) * kWarps + static_cast<int>(threadIdx.x) / 32;
+  if (m >= M) return;  // the whole warp
+  const int lane = static_cast<int>(threadIdx.x) % 32;
+  const __nv_bfloat16* wr = w + static_cast<int64_t>(m) * K;
+  // Values before the row's first 16-byte boundary (bf16 pointers are 2-byte aligned).
+  int head = static_cast<int>(((16u - (reinterpret_cast<uintptr_t>(wr) & 15u)) & 15u) / 2u);
+  if (head > K) head = K;
+  const int body_end = head + (K - head) / 8 * 8;
+  // x[t*K + k] for k = head + 8j is 16-byte aligned for every t when x, K*4 and head*4 are.
+  const bool x_vec = ((reinterpret_cast<uintptr_t>(x) | static_cast<uintptr_t>(head) * 4u |
+                       static_cast<uintptr_t>(K) * 4u) & 15u) == 0;
+
+  float acc[kT];
+  for (int t = 0; t < kT; ++t) acc[t] = 0.0f;
+  if (lane < head) AddOne<kT>(acc, __bfloat162float(wr[lane]), x, K, lane);
+  for (int k = head + 8 * lane; k < body_end; k += 8 * 32) {
+    const uint4 u = *reinterpret_cast<const uint4*>(wr + k);
+    // bf16 to f32 is a 16-bit shift: the low half of each word is the earlier value.
+    const float wv[8] = {__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u),
+                         __uint_as_float(u.y << 16), __uint_as_float(u.y & 0xffff0000u),
+                         __uint_as_float(u.z << 16), __uint_as_float(u.z & 0xffff0000u),
+                         __uint_as_float(u.w << 16), __uint_as_float(u.w & 0xffff0000u)};
+    for (int t = 0; t < kT; ++t) {
+      const float* xt = x + static_cast<int64_t>(t) * K + k;
+      float a = acc[t];
+      if (x_vec) {
+        const float4 lo = Load4(xt), hi = Load4(xt + 4);
+        a += wv[0] * lo.x;
+        a += wv[1] * lo.y;
+        a += wv[2] * lo.z;
+        a += wv[3] * lo.w;
+        a += wv[4] * hi.x;
+        a += wv[5] * hi.y;
+        a += wv[6] * hi.z;
+        a += wv[7] * hi.w;
+      } else {
+        for (int j = 0; j < 8; ++j) a += wv[j] * xt[j];
+      }
+      acc[t] = a;
+    }
+  }
+  if (body_end + lane < K) AddOne<kT>(acc, __bfloat162float(wr[body_end + lane]), x, K, body_end + lane);
+  for (int t = 0; t < kT; ++t) acc[t] = WarpSum(acc[t]);
+  // Lane t stores token t's sum: kT stores spread over lanes, not kT from lane 0.
+  for (int t = 0; t < kT; ++t) {
+    if (lane == t) y[static_cast<int64_t>(t) * M + m] = acc[t];
+  }
+}
+
+template <int kT>
+cudaError_t LaunchT(const float* x, int K, const __nv_bfloat16* w, int M, float* y, cudaStream_t stream) {
+  const dim3 grid(static_cast<unsigned>((M + kWarps - 1) / kWarps)), block(32 * kWarps);
+  return Launch<GemvKernel<kT>>(grid, block, 0, stream, x, K, w, M, y);
+}
+
+}  // namespace
+
+absl::Status Gemv(const float* x, int64_t T, int64_t K, const __nv_bfloat16* w, int64_t M, float* y,
+                  cudaStream_t stream) {
+  if (T < 1 || T > kGemvMaxTokens || K < 1 || K > (int64_t{1} << 30) || M < 0 || M > (int64_t{1} << 30) ||
+      !Aligned(x, 4) || !Aligned(w, 2) || !Aligned(y, 4)) {
+    return absl::InvalidArgumentError(absl::StrCat("Gemv: T=", T, " K=", K, " M=", M, " (T must be 1..",
+                                                   kGemvMaxTokens, ", pointers aligned to their element)"));
+  }
+  if (M == 0) return absl::OkStatus();
+  const int k = static_cast<int>(K), m = static_cast<int>(M);
+  cudaError_t e = cudaSuccess;
+  switch (T) {
+    case 1: e = LaunchT<1>(x, k, w, m, y, stream); break;
+    case 2: e = LaunchT<2>(x, k, w, m, y, stream); break;
+    case 3: e = LaunchT<3>(x, k, w, m, y, stream); break;
+    case 4: e = LaunchT<4>(x, k, w, m, y, stream); break;
+    case 5: e = LaunchT<5>(x, k, w, m, y, stream); break;
+    case 6: e = LaunchT<6>(x, k, w, m, y, stream); break;
+    case 7: e = LaunchT<7>(x, k, w, m, y, stream); break;
+    default: e = LaunchT<8>(x, k, w, m, y, stream); break;
+  }
+  return CudaOk(e, "Gemv");
+}
+
+}  // namespace switchyard::cuda
