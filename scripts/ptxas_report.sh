@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ptxas_report.sh [--check]: what ptxas reports for every kernel of the CUDA backend
-# (workers/engine/backend/cuda/kernels/*.cu) on sm_80 and sm_90: registers, barriers, shared
+# (workers/engine/backend/cuda/kernels/*.cu and runner/*.cu) on sm_80 and sm_90: registers, barriers, shared
 # memory, stack frame (local memory) and spill stores/loads, one line per kernel and target.
 #
 # Without arguments, writes workers/engine/backend/cuda/ptxas_report.txt (commit it). With
@@ -11,7 +11,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 nvcc=${NVCC:-/usr/local/cuda/bin/nvcc}
-kernels=$root/workers/engine/backend/cuda/kernels
+cuda_dir=$root/workers/engine/backend/cuda
 committed=$root/workers/engine/backend/cuda/ptxas_report.txt
 archs=(80 90)
 
@@ -30,12 +30,15 @@ for a in "${archs[@]}"; do gencode+=("--generate-code=arch=compute_$a,code=sm_$a
   echo "# $("$nvcc" --version | tail -n 1)"
   echo "# flags: -std=c++17 -O3 ${gencode[*]}"
   echo "# arch   file         regs  barriers  smem(B)  stack(B)  spill-st(B)  spill-ld(B)  kernel"
-  for cu in $(cd "$kernels" && ls -1 *.cu | LC_ALL=C sort); do
+  # By file name (unique across the two folders), so the report's order does not depend on
+  # where a kernel lives.
+  for path in $(cd "$cuda_dir" && ls -1 kernels/*.cu runner/*.cu | awk -F/ '{print $2 "\t" $0}' | LC_ALL=C sort | cut -f2); do
+    cu=$(basename "$path")
     # Device code only (-cubin, one arch per call): the same ptxas runs as in the build's
     # -c compile, without its host pass, about a third faster. ptxas's -v lines come on stderr.
     : >"$work/log"
     for a in "${archs[@]}"; do
-      "$nvcc" -std=c++17 -O3 -I"$root" -cubin -arch=sm_$a -Xptxas -v -o "$work/o.cubin" "$kernels/$cu" 2>>"$work/log" ||
+      "$nvcc" -std=c++17 -O3 -I"$root" -cubin -arch=sm_$a -Xptxas -v -o "$work/o.cubin" "$cuda_dir/$path" 2>>"$work/log" ||
         { cat "$work/log" >&2; exit 1; }
     done
     # entry -> arch, then "N bytes stack frame, S bytes spill stores, L bytes spill loads", then

@@ -1,0 +1,463 @@
+#include "workers/engine/backend/cuda/runner/cuda_runner.h"
+
+#include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "workers/engine/backend/cpu/ops.h"
+#include "workers/engine/backend/cuda/cuda_status.h"
+#include "workers/engine/backend/cuda/kernels/attention.h"
+#include "workers/engine/backend/cuda/kernels/embedding.h"
+#include "workers/engine/backend/cuda/kernels/gemv.h"
+#include "workers/engine/backend/cuda/kernels/norm.h"
+#include "workers/engine/backend/cuda/kernels/rope.h"
+#include "workers/engine/backend/cuda/kernels/swiglu.h"
+#include "workers/engine/backend/cuda/runner/runner_kernels.h"
+
+namespace switchyard::cuda {
+namespace {
+
+struct DeviceFree {
+  void operator()(void* p) const { cudaFree(p); }
+};
+using DevicePtr = std::unique_ptr<void, DeviceFree>;
+
+absl::StatusOr<DevicePtr> DeviceAlloc(size_t bytes, const char* what) {
+  void* p = nullptr;
+  if (absl::Status s = CudaOk(cudaMalloc(&p, std::max<size_t>(bytes, 1)), what); !s.ok()) return s;
+  return DevicePtr(p);
+}
+
+absl::Status CublasOk(cublasStatus_t s, const char* what) {
+  if (s == CUBLAS_STATUS_SUCCESS) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, ": ", cublasGetStatusName(s), ": ", cublasGetStatusString(s)));
+}
+
+struct CublasDestroy {
+  void operator()(cublasContext* h) const { cublasDestroy(h); }
+};
+struct StreamDestroy {
+  void operator()(CUstream_st* s) const { cudaStreamDestroy(s); }
+};
+struct GraphExecDestroy {
+  void operator()(CUgraphExec_st* g) const { cudaGraphExecDestroy(g); }
+};
+
+int64_t Bucket(int64_t context, int64_t cap) {
+  int64_t b = 64;
+  while (b < context) b *= 2;
+  return std::min(b, cap);
+}
+
+}  // namespace
+
+struct CudaRunner::State {
+  struct Layer {
+    DevicePtr input_norm, post_norm, q_norm, k_norm;  // f32 [hidden] / [head_dim]
+    DevicePtr wq, wk, wv, wo, gate, up, down;         // bf16, row-major [out, in]
+  };
+  std::vector<Layer> layers;
+  DevicePtr embedding, lm_head, final_norm;  // lm_head null when tied (the embedding serves)
+  DevicePtr kv;
+  DeviceKvCache cache;
+  // Scratch for options.max_tokens tokens.
+  DevicePtr x, xn, q, k, v, attn, tmp, gate, up, head_in, logits, hi, lo, ints, floats, workspace;
+  int64_t workspace_floats = 0;
+  int64_t table_capacity = 0;
+  int sm_count = 132;
+  std::unique_ptr<CUstream_st, StreamDestroy> stream;
+  std::unique_ptr<cublasContext, CublasDestroy> cublas;
+  std::vector<std::unique_ptr<CUgraphExec_st, GraphExecDestroy>> graphs;
+
+  template <class T>
+  static T* P(const DevicePtr& p) {
+    return static_cast<T*>(p.get());
+  }
+};
+
+CudaRunner::CudaRunner(const LoadedModel& model, const CudaRunnerOptions& options, RopeTable rope)
+    : model_(model), config_(model.config()), options_(options), rope_(std::move(rope)), s_(std::make_unique<State>()) {}
+
+CudaRunner::~CudaRunner() {
+  if (s_ != nullptr && s_->stream != nullptr) cudaStreamSynchronize(s_->stream.get());
+}
+
+KvCacheShape CudaRunner::kv_shape() const {
+  return KvCacheShape{config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, options_.block_size,
+                      options_.kv_f16 ? DType::kF16 : DType::kF32};
+}
+
+absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel& model,
+                                                               const CudaRunnerOptions& options) {
+  int count = 0;
+  if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
+    cudaGetLastError();
+    return absl::UnavailableError(absl::StrCat("CUDA runner: no CUDA device (",
+                                               e == cudaSuccess ? "none visible" : cudaGetErrorString(e), ")"));
+  }
+  if (options.device < 0 || options.device >= count) {
+    return absl::InvalidArgumentError(absl::StrCat("CUDA runner: device ", options.device, " of ", count));
+  }
+  if (absl::Status s = CudaOk(cudaSetDevice(options.device), "cudaSetDevice"); !s.ok()) return s;
+  const ModelConfig& c = model.config();
+  if (c.architecture == Architecture::kQwen3Moe || c.num_experts > 0) {
+    return absl::UnimplementedError(
+        "CUDA runner: Qwen3-MoE is not supported yet (dense Qwen3 only; MoE is next, on kernels/moe.h)");
+  }
+  if (!AttentionHeadDimSupported(static_cast<int>(c.head_dim)) || c.num_key_value_heads <= 0 ||
+      c.num_attention_heads % c.num_key_value_heads != 0 ||
+      c.num_attention_heads / c.num_key_value_heads > kAttentionMaxGroup) {
+    return absl::UnimplementedError(absl::StrCat("CUDA runner: no attention kernel for head_dim ", c.head_dim, ", ",
+                                                 c.num_attention_heads, " heads over ", c.num_key_value_heads,
+                                                 " kv heads"));
+  }
+  if (options.kv_blocks <= 0 || options.block_size <= 0 || options.max_tokens <= 0 || options.gemv_max_tokens < 0 ||
+      options.gemv_max_tokens > kGemvMaxTokens) {
+    return absl::InvalidArgumentError(absl::StrCat("CUDA runner: bad options: kv_blocks ", options.kv_blocks,
+                                                   ", block_size ", options.block_size, ", max_tokens ",
+                                                   options.max_tokens, ", gemv_max_tokens ", options.gemv_max_tokens));
+  }
+  auto rope = RopeTable::Create(c);
+  if (!rope.ok()) return rope.status();
+  std::unique_ptr<CudaRunner> r(new CudaRunner(model, options, std::move(*rope)));
+  State& s = *r->s_;
+
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, options.device) == cudaSuccess && prop.multiProcessorCount > 0) {
+    s.sm_count = prop.multiProcessorCount;
+  }
+  {
+    cudaStream_t stream = nullptr;
+    if (absl::Status st = CudaOk(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate"); !st.ok()) {
+      return st;
+    }
+    s.stream.reset(stream);
+    cublasHandle_t h = nullptr;
+    if (absl::Status st = CublasOk(cublasCreate(&h), "cublasCreate"); !st.ok()) return st;
+    s.cublas.reset(h);
+    if (absl::Status st = CublasOk(cublasSetStream(h, stream), "cublasSetStream"); !st.ok()) return st;
+  }
+
+  // Weights: one copy each, bf16 matrices as stored, norms as f32.
+  auto upload_matrix = [&](const std::string& name, DevicePtr* out) -> absl::Status {
+    const TensorView& t = model.Tensor(name);
+    if (t.dtype != DType::kBF16) {
+      return absl::UnimplementedError(absl::StrCat("CUDA runner: tensor '", name, "' is not bf16 (only bf16 matrices are supported)"));
+    }
+    auto p = DeviceAlloc(t.bytes(), "cudaMalloc (weight)");
+    if (!p.ok()) return p.status();
+    *out = std::move(*p);
+    return CudaOk(cudaMemcpy(out->get(), t.data, t.bytes(), cudaMemcpyHostToDevice), "cudaMemcpy (weight)");
+  };
+  auto upload_norm = [&](const std::string& name, DevicePtr* out) -> absl::Status {
+    const TensorView& t = model.Tensor(name);
+    std::vector<float> f(static_cast<size_t>(t.numel()));
+    cpu::ToF32(t.data, t.dtype, f.data(), t.numel());
+    auto p = DeviceAlloc(f.size() * 4, "cudaMalloc (norm)");
+    if (!p.ok()) return p.status();
+    *out = std::move(*p);
+    return CudaOk(cudaMemcpy(out->get(), f.data(), f.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy (norm)");
+  };
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    const std::string p = absl::StrCat("model.layers.", l, ".");
+    State::Layer L;
+    for (auto [name, out] : {std::pair<const char*, DevicePtr*>{"input_layernorm.weight", &L.input_norm},
+                             {"post_attention_layernorm.weight", &L.post_norm},
+                             {"self_attn.q_norm.weight", &L.q_norm},
+                             {"self_attn.k_norm.weight", &L.k_norm}}) {
+      if (absl::Status st = upload_norm(p + name, out); !st.ok()) return st;
+    }
+    for (auto [name, out] : {std::pair<const char*, DevicePtr*>{"self_attn.q_proj.weight", &L.wq},
+                             {"self_attn.k_proj.weight", &L.wk},
+                             {"self_attn.v_proj.weight", &L.wv},
+                             {"self_attn.o_proj.weight", &L.wo},
+                             {"mlp.gate_proj.weight", &L.gate},
+                             {"mlp.up_proj.weight", &L.up},
+                             {"mlp.down_proj.weight", &L.down}}) {
+      if (absl::Status st = upload_matrix(p + name, out); !st.ok()) return st;
+    }
+    s.layers.push_back(std::move(L));
+  }
+  if (absl::Status st = upload_norm("model.norm.weight", &s.final_norm); !st.ok()) return st;
+  if (absl::Status st = upload_matrix("model.embed_tokens.weight", &s.embedding); !st.ok()) return st;
+  if (model.Tensor("lm_head.weight").data != model.Tensor("model.embed_tokens.weight").data) {
+    if (absl::Status st = upload_matrix("lm_head.weight", &s.lm_head); !st.ok()) return st;
+  }
+
+  // The KV cache, zeroed (attention never reads unwritten positions; zeros keep it tidy).
+  const KvCacheShape shape = r->kv_shape();
+  {
+    const size_t bytes = static_cast<size_t>(shape.BlockBytes() * options.kv_blocks);
+    auto kv = DeviceAlloc(bytes, "cudaMalloc (KV cache)");
+    if (!kv.ok()) return kv.status();
+    s.kv = std::move(*kv);
+    if (absl::Status st = CudaOk(cudaMemset(s.kv.get(), 0, bytes), "cudaMemset (KV cache)"); !st.ok()) return st;
+    s.cache = DeviceKvCache{s.kv.get(), options.kv_blocks, static_cast<int>(c.num_hidden_layers),
+                            static_cast<int>(c.num_key_value_heads), static_cast<int>(c.head_dim),
+                            static_cast<int>(options.block_size), options.kv_f16};
+  }
+
+  // Scratch for max_tokens tokens.
+  const int64_t T = options.max_tokens, h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads;
+  const int64_t d = c.head_dim, f = c.intermediate_size, V = c.vocab_size;
+  const int64_t widest = std::max({h, H * d, f});
+  s.table_capacity = options.kv_blocks + T;
+  const int64_t context_cap = std::min<int64_t>(r->max_context(), options.kv_blocks * options.block_size);
+  for (int64_t t = 1; t <= T; ++t) {
+    s.workspace_floats = std::max(
+        s.workspace_floats,
+        PlanAttention(static_cast<int>(t), static_cast<int>(G), static_cast<int>(Bucket(context_cap, context_cap)),
+                      s.sm_count)
+            .WorkspaceFloats(static_cast<int>(t), static_cast<int>(H), static_cast<int>(d)));
+  }
+  for (auto [ptr, bytes] : {std::pair<DevicePtr*, int64_t>{&s.x, T * h * 4},
+                            {&s.xn, T * h * 4},
+                            {&s.q, T * H * d * 4},
+                            {&s.k, T * G * d * 4},
+                            {&s.v, T * G * d * 4},
+                            {&s.attn, T * H * d * 4},
+                            {&s.tmp, T * h * 4},
+                            {&s.gate, T * f * 4},
+                            {&s.up, T * f * 4},
+                            {&s.head_in, T * h * 4},
+                            {&s.logits, T * V * 4},
+                            {&s.hi, T * widest * 2},
+                            {&s.lo, T * widest * 2},
+                            {&s.ints, (4 * T + s.table_capacity) * 4},
+                            {&s.floats, T * d * 4},
+                            {&s.workspace, s.workspace_floats * 4}}) {
+    auto p = DeviceAlloc(static_cast<size_t>(bytes), "cudaMalloc (scratch)");
+    if (!p.ok()) return p.status();
+    *ptr = std::move(*p);
+  }
+  r->ints_.assign(static_cast<size_t>(4 * T + s.table_capacity), 0);
+  r->floats_.assign(static_cast<size_t>(T * d), 0.0f);
+  return r;
+}
+
+absl::Status CudaRunner::Split(const float* x, int64_t n) {
+  return SplitBf16(x, State::P<__nv_bfloat16>(s_->hi), State::P<__nv_bfloat16>(s_->lo), n, s_->stream.get());
+}
+
+absl::Status CudaRunner::Linear(const float* x, int64_t T, int64_t K, const void* w, int64_t M, float* y, bool x_split) {
+  if (T <= options_.gemv_max_tokens) {
+    return Gemv(x, T, K, static_cast<const __nv_bfloat16*>(w), M, y, s_->stream.get());
+  }
+  if (!x_split) {
+    if (absl::Status st = Split(x, T * K); !st.ok()) return st;
+  }
+  // Row-major y[T, M] = x[T, K] w[M, K]^T is column-major C (M x T) = W^T (M x K) X (K x T),
+  // W being w read column-major as K x M (lda K), X the activations as K x T (ldb K).
+  static const float kOne = 1.0f, kZero = 0.0f;
+  const int m = static_cast<int>(M), n = static_cast<int>(T), k = static_cast<int>(K);
+  if (absl::Status st = CublasOk(cublasGemmEx(s_->cublas.get(), CUBLAS_OP_T, CUBLAS_OP_N, m, n, k, &kOne, w, CUDA_R_16BF, k,
+                                              s_->hi.get(), CUDA_R_16BF, k, &kZero, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F,
+                                              CUBLAS_GEMM_DEFAULT),
+                                 "cublasGemmEx (hi)");
+      !st.ok()) {
+    return st;
+  }
+  return CublasOk(cublasGemmEx(s_->cublas.get(), CUBLAS_OP_T, CUBLAS_OP_N, m, n, k, &kOne, w, CUDA_R_16BF, k,
+                               s_->lo.get(), CUDA_R_16BF, k, &kOne, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F,
+                               CUBLAS_GEMM_DEFAULT),
+                  "cublasGemmEx (lo)");
+}
+
+absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound) {
+  State& s = *s_;
+  const ModelConfig& c = config_;
+  const int64_t h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads, d = c.head_dim;
+  const int64_t f = c.intermediate_size, V = c.vocab_size, cap = options_.max_tokens;
+  const float eps = static_cast<float>(c.rms_norm_eps);
+  cudaStream_t st = s.stream.get();
+  const int32_t* ints = State::P<int32_t>(s.ints);
+  const DeviceTokens tokens{ints + cap, ints + 2 * cap, ints + 4 * cap};
+  const float* cos = State::P<float>(s.floats);
+  const float* sin = cos + cap * d / 2;
+  float *x = State::P<float>(s.x), *xn = State::P<float>(s.xn), *q = State::P<float>(s.q), *k = State::P<float>(s.k);
+  float *v = State::P<float>(s.v), *attn = State::P<float>(s.attn), *tmp = State::P<float>(s.tmp);
+  float *gate = State::P<float>(s.gate), *up = State::P<float>(s.up);
+  const bool gemv = T <= options_.gemv_max_tokens;
+  const AttentionPlan plan =
+      PlanAttention(static_cast<int>(T), static_cast<int>(G), context_bound, s.sm_count);
+#define SY_RETURN_IF_ERROR(expr)                 \
+  do {                                           \
+    if (absl::Status sy_st = (expr); !sy_st.ok()) return sy_st; \
+  } while (0)
+  SY_RETURN_IF_ERROR(Embedding(EmbeddingArgs{.ids = ints, .capacity = T, .num_tokens = nullptr, .vocab = V, .hidden = h, .out = x, .error = nullptr},
+                               State::P<const __nv_bfloat16>(s.embedding), st));
+  SY_RETURN_IF_ERROR(RmsNorm(x, State::P<const float>(s.layers[0].input_norm), xn, T, h, eps, st));
+  for (size_t l = 0; l < s.layers.size(); ++l) {
+    const State::Layer& L = s.layers[l];
+    if (!gemv) SY_RETURN_IF_ERROR(Split(xn, T * h));
+    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wq.get(), H * d, q, true));
+    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wk.get(), G * d, k, true));
+    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wv.get(), G * d, v, true));
+    SY_RETURN_IF_ERROR(HeadNormRope(q, State::P<const float>(L.q_norm), T, H, d, eps, cos, sin, st));
+    SY_RETURN_IF_ERROR(HeadNormRope(k, State::P<const float>(L.k_norm), T, G, d, eps, cos, sin, st));
+    SY_RETURN_IF_ERROR(KvWrite(s.cache, static_cast<int>(l), tokens, static_cast<int>(T), k, v, st));
+    DeviceAttentionArgs a;
+    a.q = q;
+    a.out = attn;
+    a.T = static_cast<int>(T);
+    a.heads = static_cast<int>(H);
+    a.scale = 1.0f / std::sqrt(static_cast<float>(d));
+    a.layer = static_cast<int>(l);
+    a.cache = s.cache;
+    a.tokens = tokens;
+    a.max_context = context_bound;
+    SY_RETURN_IF_ERROR(Attention(a, plan, State::P<float>(s.workspace), s.workspace_floats, st));
+    SY_RETURN_IF_ERROR(Linear(attn, T, H * d, L.wo.get(), h, tmp, false));
+    SY_RETURN_IF_ERROR(AddRmsNorm(x, tmp, State::P<const float>(L.post_norm), xn, T, h, eps, st));
+    if (!gemv) SY_RETURN_IF_ERROR(Split(xn, T * h));
+    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.gate.get(), f, gate, true));
+    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.up.get(), f, up, true));
+    SY_RETURN_IF_ERROR(SiluMul(gate, up, gate, T * f, st));
+    SY_RETURN_IF_ERROR(Linear(gate, T, f, L.down.get(), h, tmp, false));
+    // The residual add, fused with the next layer's input norm, or with the final norm.
+    const float* next = l + 1 < s.layers.size() ? State::P<const float>(s.layers[l + 1].input_norm)
+                                                : State::P<const float>(s.final_norm);
+    SY_RETURN_IF_ERROR(AddRmsNorm(x, tmp, next, xn, T, h, eps, st));
+  }
+  if (rows > 0) {
+    float* head_in = State::P<float>(s.head_in);
+    SY_RETURN_IF_ERROR(GatherRows(xn, ints + 3 * cap, rows, h, head_in, st));
+    const void* head = s.lm_head != nullptr ? s.lm_head.get() : s.embedding.get();
+    SY_RETURN_IF_ERROR(Linear(head_in, rows, h, head, V, State::P<float>(s.logits), false));
+  }
+#undef SY_RETURN_IF_ERROR
+  return absl::OkStatus();
+}
+
+absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* logits) {
+  const ModelConfig& c = config_;
+  State& s = *s_;
+  const int64_t cap = options_.max_tokens, d = c.head_dim, V = c.vocab_size;
+  if (chunks.empty()) return absl::InvalidArgumentError("CUDA runner: no sequence chunks");
+  const KvCacheShape want = kv_shape();
+  int64_t T = 0, table_len = 0;
+  for (const SequenceChunk& ch : chunks) {
+    if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
+    const KvBlockPool* pool = ch.kv->pool();
+    const KvCacheShape& got = pool->shape();
+    if (pool->num_blocks() != options_.kv_blocks || got.layers != want.layers || got.kv_heads != want.kv_heads ||
+        got.head_dim != want.head_dim || got.block_size != want.block_size || got.dtype != want.dtype) {
+      return absl::InvalidArgumentError(absl::StrCat("CUDA runner: a sequence's KvBlockPool (", pool->num_blocks(),
+                                                     " blocks of ", got.block_size,
+                                                     ") does not match the device cache: make it with kv_shape() and kv_blocks() (",
+                                                     options_.kv_blocks, " blocks of ", want.block_size, ")"));
+    }
+    for (int32_t id : ch.tokens) {
+      if (id < 0 || id >= c.vocab_size) {
+        return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
+      }
+    }
+    const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
+    if (end > max_context()) {
+      return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
+                                                     max_context(), " tokens"));
+    }
+    T += static_cast<int64_t>(ch.tokens.size());
+    table_len += (end + options_.block_size - 1) / options_.block_size;
+  }
+  if (T > cap || table_len > s.table_capacity) {
+    return absl::InvalidArgumentError(absl::StrCat("CUDA runner: a batch of ", T, " tokens (", table_len,
+                                                   " table entries) exceeds max_tokens ", cap));
+  }
+  for (const SequenceChunk& ch : chunks) {
+    if (absl::Status st = ch.kv->Reserve(ch.kv->length() + static_cast<int64_t>(ch.tokens.size())); !st.ok()) return st;
+  }
+
+  // Host staging: ids [cap] | positions [cap] | table offsets [cap] | head rows [cap] | tables.
+  int32_t* ids = ints_.data();
+  int32_t* pos = ids + cap;
+  int32_t* offsets = ids + 2 * cap;
+  int32_t* head_rows = ids + 3 * cap;
+  int32_t* tables = ids + 4 * cap;
+  positions_.resize(static_cast<size_t>(T));
+  int64_t t = 0, rows = 0, table_at = 0, context_bound = 0;
+  bool decode = options_.decode_graphs;
+  for (const SequenceChunk& ch : chunks) {
+    const int64_t n = static_cast<int64_t>(ch.tokens.size());
+    const int64_t end = ch.kv->length() + n;
+    const std::vector<int32_t>& blocks = ch.kv->blocks();
+    const int64_t used = (end + options_.block_size - 1) / options_.block_size;
+    std::copy(blocks.begin(), blocks.begin() + used, tables + table_at);
+    for (int64_t i = 0; i < n; ++i, ++t) {
+      ids[t] = ch.tokens[static_cast<size_t>(i)];
+      positions_[static_cast<size_t>(t)] = ch.kv->length() + i;
+      pos[t] = static_cast<int32_t>(ch.kv->length() + i);
+      offsets[t] = static_cast<int32_t>(table_at);
+    }
+    if (ch.want_logits) {
+      for (int64_t i = ch.all_logits ? t - n : t - 1; i < t; ++i) head_rows[rows++] = static_cast<int32_t>(i);
+    }
+    decode = decode && n == 1 && ch.want_logits;
+    table_at += used;
+    context_bound = std::max(context_bound, end);
+  }
+  rope_.Fill(positions_.data(), T, floats_.data(), floats_.data() + cap * d / 2);
+  cudaStream_t st = s.stream.get();
+  if (absl::Status e = CudaOk(cudaMemcpyAsync(s.ints.get(), ints_.data(), (4 * cap + table_at) * 4, cudaMemcpyHostToDevice, st),
+                              "cudaMemcpyAsync (step inputs)");
+      !e.ok()) {
+    return e;
+  }
+  if (absl::Status e = CudaOk(cudaMemcpyAsync(s.floats.get(), floats_.data(), floats_.size() * 4, cudaMemcpyHostToDevice, st),
+                              "cudaMemcpyAsync (rotary)");
+      !e.ok()) {
+    return e;
+  }
+
+  const int64_t context_cap = std::min<int64_t>(max_context(), options_.kv_blocks * options_.block_size);
+  if (decode) {
+    const int bucket = static_cast<int>(Bucket(context_bound, context_cap));
+    auto it = graphs_.find({T, bucket});
+    if (it == graphs_.end()) {
+      if (absl::Status e = CudaOk(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+          !e.ok()) {
+        return e;
+      }
+      absl::Status enq = Enqueue(T, rows, bucket);
+      cudaGraph_t graph = nullptr;
+      const cudaError_t end = cudaStreamEndCapture(st, &graph);
+      if (!enq.ok()) {
+        if (graph != nullptr) cudaGraphDestroy(graph);
+        return enq;
+      }
+      if (absl::Status e = CudaOk(end, "cudaStreamEndCapture"); !e.ok()) return e;
+      cudaGraphExec_t exec = nullptr;
+      const cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
+      cudaGraphDestroy(graph);
+      if (absl::Status e = CudaOk(inst, "cudaGraphInstantiate"); !e.ok()) return e;
+      s.graphs.emplace_back(exec);
+      it = graphs_.emplace(std::make_pair(T, bucket), static_cast<int>(s.graphs.size() - 1)).first;
+    } else {
+      ++graph_replays_;
+    }
+    if (absl::Status e = CudaOk(cudaGraphLaunch(s.graphs[static_cast<size_t>(it->second)].get(), st), "cudaGraphLaunch");
+        !e.ok()) {
+      return e;
+    }
+  } else if (absl::Status e = Enqueue(T, rows, static_cast<int>(context_bound)); !e.ok()) {
+    return e;
+  }
+  if (rows > 0) {
+    if (absl::Status e = CudaOk(cudaMemcpyAsync(logits, s.logits.get(), static_cast<size_t>(rows * V) * 4,
+                                                cudaMemcpyDeviceToHost, st),
+                                "cudaMemcpyAsync (logits)");
+        !e.ok()) {
+      return e;
+    }
+  }
+  if (absl::Status e = CudaOk(cudaStreamSynchronize(st), "cudaStreamSynchronize (step)"); !e.ok()) return e;
+  for (const SequenceChunk& ch : chunks) ch.kv->set_length(ch.kv->length() + static_cast<int64_t>(ch.tokens.size()));
+  return absl::OkStatus();
+}
+
+}  // namespace switchyard::cuda
