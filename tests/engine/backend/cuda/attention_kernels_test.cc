@@ -27,6 +27,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/backend/cuda/emu_test_util.h"
+#include "tests/engine/backend/cuda/kernel_test_util.h"
 #include "workers/engine/backend/cpu/attention.h"
 #include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/backend/cuda/kernels/attention.h"
@@ -36,19 +37,6 @@
 
 namespace switchyard::cuda::test {
 namespace {
-
-uint64_t Seed() {
-  if (const char* s = std::getenv("SWITCHYARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  static const uint64_t seed = std::random_device{}();
-  return seed;
-}
-
-std::vector<float> Random(size_t n, std::mt19937_64& rng, float scale = 1.0f) {
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
 
 struct Shape {
   int heads, kv_heads, dim, block_size;

@@ -19,6 +19,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/backend/cuda/emu_test_util.h"
+#include "tests/engine/backend/cuda/kernel_test_util.h"
 #include "tests/engine/backend/cuda/test_kernels.h"
 #include "workers/engine/backend/cpu/ops.h"
 #include "workers/engine/backend/cuda/kernels/norm.h"
@@ -27,34 +28,6 @@
 
 namespace switchyard::cuda::test {
 namespace {
-
-uint64_t Seed() {
-  if (const char* s = std::getenv("SWITCHYARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  static const uint64_t seed = std::random_device{}();
-  return seed;
-}
-
-std::vector<float> Random(size_t n, std::mt19937_64& rng, float scale = 1.0f) {
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
-// Passes when |got[i] - want[i]| <= tol(i) for every i; NaN (an unwritten, poisoned element)
-// always fails.
-template <class Tol>
-::testing::AssertionResult Close(const std::vector<float>& got, const std::vector<float>& want, Tol tol) {
-  if (got.size() != want.size()) return ::testing::AssertionFailure() << "size " << got.size() << " vs " << want.size();
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double diff = std::fabs(static_cast<double>(got[i]) - want[i]);
-    if (!(diff <= tol(i))) {
-      return ::testing::AssertionFailure() << "element " << i << ": got " << got[i] << ", want " << want[i]
-                                           << " (|diff| " << diff << " > " << tol(i) << ")";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // bf16 outputs: the kernel's value must be the CPU's f32 result rounded to bf16, or a
 // neighbour of it when the two f32 values straddle a rounding boundary.

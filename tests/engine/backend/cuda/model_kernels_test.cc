@@ -27,6 +27,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/backend/cuda/emu_test_util.h"
+#include "tests/engine/backend/cuda/kernel_test_util.h"
 #include "workers/engine/backend/cpu/matmul.h"
 #include "workers/engine/backend/cpu/ops.h"
 #include "workers/engine/backend/cuda/kernels/embedding.h"
@@ -42,39 +43,12 @@ namespace {
 
 constexpr double kU = 0x1p-24;  // f32 unit roundoff
 
-uint64_t Seed() {
-  if (const char* s = std::getenv("SWITCHYARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  static const uint64_t seed = std::random_device{}();
-  return seed;
-}
-
-std::vector<float> Random(size_t n, std::mt19937_64& rng, float scale = 1.0f) {
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
 // Small integers: many exact ties.
 std::vector<float> RandomTies(size_t n, std::mt19937_64& rng, int levels) {
   std::uniform_int_distribution<int> d(0, levels - 1);
   std::vector<float> v(n);
   for (float& x : v) x = static_cast<float>(d(rng));
   return v;
-}
-
-// Passes when |got[i] - want[i]| <= tol(i) for every i; NaN always fails.
-template <class Tol>
-::testing::AssertionResult Close(const std::vector<float>& got, const std::vector<float>& want, Tol tol) {
-  if (got.size() != want.size()) return ::testing::AssertionFailure() << "size " << got.size() << " vs " << want.size();
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double diff = std::fabs(static_cast<double>(got[i]) - want[i]);
-    if (!(diff <= tol(i))) {
-      return ::testing::AssertionFailure() << "element " << i << ": got " << got[i] << ", want " << want[i]
-                                           << " (|diff| " << diff << " > " << tol(i) << ")";
-    }
-  }
-  return ::testing::AssertionSuccess();
 }
 
 // Bit-for-bit equality of float arrays (NaN-safe, -0 != +0).
