@@ -80,7 +80,7 @@ struct CudaRunner::State {
   }
 };
 
-CudaRunner::CudaRunner(const LoadedModel& model, const CudaRunnerOptions& options, RopeTable rope)
+CudaRunner::CudaRunner(PassKey, const LoadedModel& model, const CudaRunnerOptions& options, RopeTable rope)
     : model_(model), config_(model.config()), options_(options), rope_(std::move(rope)), s_(std::make_unique<State>()) {}
 
 CudaRunner::~CudaRunner() {
@@ -124,7 +124,7 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
   }
   auto rope = RopeTable::Create(c);
   if (!rope.ok()) return rope.status();
-  std::unique_ptr<CudaRunner> r(new CudaRunner(model, options, std::move(*rope)));
+  auto r = std::make_unique<CudaRunner>(PassKey(), model, options, std::move(*rope));
   State& s = *r->s_;
 
   cudaDeviceProp prop{};

@@ -90,8 +90,14 @@ class CudaRunner {
 
   struct State;  // device memory, handles and graphs (defined in the .cc)
 
+  // Only Create builds runners (it checks the options and fills the device state).
+  class PassKey {
+    friend class CudaRunner;
+    PassKey() = default;
+  };
+  CudaRunner(PassKey, const LoadedModel& model, const CudaRunnerOptions& options, RopeTable rope);
+
  private:
-  CudaRunner(const LoadedModel& model, const CudaRunnerOptions& options, RopeTable rope);
   // Enqueues one step's launches on the stream (no synchronization): T tokens, `rows` logits
   // rows, attention sized for contexts up to `context_bound`.
   absl::Status Enqueue(int64_t T, int64_t rows, int context_bound);
