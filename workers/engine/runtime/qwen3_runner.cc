@@ -200,22 +200,27 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   }
 }
 
+absl::Status ValidateChunk(const SequenceChunk& ch, const ModelConfig& c) {
+  if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
+  for (int32_t id : ch.tokens) {
+    if (id < 0 || id >= c.vocab_size) {
+      return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
+    }
+  }
+  const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
+  if (end > c.max_position_embeddings) {
+    return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
+                                                   c.max_position_embeddings, " tokens"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float* logits) {
   const ModelConfig& c = config_;
   const int64_t h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads, d = c.head_dim;
   int64_t T = 0;
   for (const SequenceChunk& ch : chunks) {
-    if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
-    for (int32_t id : ch.tokens) {
-      if (id < 0 || id >= c.vocab_size) {
-        return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
-      }
-    }
-    const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
-    if (end > max_context()) {
-      return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
-                                                     max_context(), " tokens"));
-    }
+    if (absl::Status s = ValidateChunk(ch, c); !s.ok()) return s;
     T += static_cast<int64_t>(ch.tokens.size());
   }
   // Reserve cache space before computing anything. On ResourceExhausted no sequence's length

@@ -57,6 +57,11 @@ struct SequenceChunk {
   bool want_logits = true;  // false: none (a prefill chunk in the middle of a prompt)
 };
 
+// What every backend's Forward checks of a chunk before computing anything: it has tokens, its
+// ids are inside the vocabulary and it ends within the model's context. InvalidArgument naming
+// the offending value otherwise.
+absl::Status ValidateChunk(const SequenceChunk& chunk, const ModelConfig& config);
+
 class Qwen3Runner {
  public:
   // `model` must outlive the runner. Unimplemented for configs the runner cannot compute.

@@ -342,7 +342,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
   const KvCacheShape want = kv_shape();
   int64_t T = 0, table_len = 0;
   for (const SequenceChunk& ch : chunks) {
-    if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
+    if (absl::Status e = ValidateChunk(ch, c); !e.ok()) return e;
     const KvBlockPool* pool = ch.kv->pool();
     const KvCacheShape& got = pool->shape();
     if (pool->num_blocks() != options_.kv_blocks || got.layers != want.layers || got.kv_heads != want.kv_heads ||
@@ -352,16 +352,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
                                                      ") does not match the device cache: make it with kv_shape() and kv_blocks() (",
                                                      options_.kv_blocks, " blocks of ", want.block_size, ")"));
     }
-    for (int32_t id : ch.tokens) {
-      if (id < 0 || id >= c.vocab_size) {
-        return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
-      }
-    }
     const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
-    if (end > max_context()) {
-      return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
-                                                     max_context(), " tokens"));
-    }
     T += static_cast<int64_t>(ch.tokens.size());
     table_len += (end + options_.block_size - 1) / options_.block_size;
   }
