@@ -142,19 +142,11 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   if (ith == 0) {
     // Router: softmax over experts in f32, top-k, optional renormalization. Cheap: one thread.
     for (auto& list : routed_) list.clear();
-    std::vector<int64_t> order(static_cast<size_t>(E));
+    std::vector<int64_t> order, ids(static_cast<size_t>(k));
+    std::vector<float> weights(static_cast<size_t>(k));
     for (int64_t t = 0; t < T; ++t) {
-      float* p = router_.data() + t * E;
-      cpu::Softmax(p, E);
-      std::iota(order.begin(), order.end(), 0);
-      std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                        [&](int64_t a, int64_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; });
-      float sum = 0.0f;
-      for (int64_t j = 0; j < k; ++j) sum += p[order[static_cast<size_t>(j)]];
-      for (int64_t j = 0; j < k; ++j) {
-        const int64_t e = order[static_cast<size_t>(j)];
-        routed_[static_cast<size_t>(e)].emplace_back(t, config_.norm_topk_prob ? p[e] / sum : p[e]);
-      }
+      cpu::RouterTopK(router_.data() + t * E, E, k, config_.norm_topk_prob, ids.data(), weights.data(), &order);
+      for (size_t j = 0; j < ids.size(); ++j) routed_[static_cast<size_t>(ids[j])].emplace_back(t, weights[j]);
     }
     int64_t most = 0;
     for (const auto& list : routed_) most = std::max<int64_t>(most, static_cast<int64_t>(list.size()));

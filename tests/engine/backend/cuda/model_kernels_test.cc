@@ -96,8 +96,8 @@ class ModelKernelTest : public EmuTest, public ::testing::WithParamInterface<emu
 };
 
 // ---------------------------------------------------------------------------------------------
-// MoE router: the CPU's lines from Qwen3Runner::Moe (runtime/qwen3_runner.cc), verbatim but for
-// the output containers.
+// MoE router: the CPU's own router (cpu::RouterTopK, which Qwen3Runner::Moe calls), collected
+// into the output containers.
 struct Routed {
   std::vector<int32_t> ids;  // [T, k] in the CPU's order (p descending, id ascending)
   std::vector<float> weights;
@@ -107,18 +107,13 @@ struct Routed {
 Routed CpuRouter(std::vector<float> router, int64_t T, int64_t E, int64_t k, bool norm_topk_prob) {
   Routed out;
   out.lists.resize(static_cast<size_t>(E));
-  std::vector<int64_t> order(static_cast<size_t>(E));
+  std::vector<int64_t> order, ids(static_cast<size_t>(k));
+  std::vector<float> weights(static_cast<size_t>(k));
   for (int64_t t = 0; t < T; ++t) {
-    float* p = router.data() + t * E;
-    cpu::Softmax(p, E);
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                      [&](int64_t a, int64_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; });
-    float sum = 0.0f;
-    for (int64_t j = 0; j < k; ++j) sum += p[order[static_cast<size_t>(j)]];
+    cpu::RouterTopK(router.data() + t * E, E, k, norm_topk_prob, ids.data(), weights.data(), &order);
     for (int64_t j = 0; j < k; ++j) {
-      const int64_t e = order[static_cast<size_t>(j)];
-      const float w = norm_topk_prob ? p[e] / sum : p[e];
+      const int64_t e = ids[static_cast<size_t>(j)];
+      const float w = weights[static_cast<size_t>(j)];
       out.lists[static_cast<size_t>(e)].emplace_back(t, w);
       out.ids.push_back(static_cast<int32_t>(e));
       out.weights.push_back(w);

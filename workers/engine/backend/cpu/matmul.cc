@@ -18,9 +18,7 @@ void MatmulRowsScalar(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
         }
         case DType::kBF16: {
           const uint16_t* w = static_cast<const uint16_t*>(a.w) + m * a.K;
-          for (int64_t k = 0; k < a.K; ++k) {
-            acc += (a.bf16_activations ? Bf16ToF32(F32ToBf16Daz(x[k])) : x[k]) * Bf16ToF32(w[k]);
-          }
+          for (int64_t k = 0; k < a.K; ++k) acc += Activation(x[k], a.bf16_activations) * Bf16ToF32(w[k]);
           break;
         }
         case DType::kF16: {

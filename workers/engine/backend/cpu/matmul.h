@@ -43,6 +43,12 @@ void Matmul(const MatmulArgs& a, ThreadPool& pool, SimdLevel level = SimdLevel::
 void MatmulRows(const MatmulArgs& a, int64_t m_begin, int64_t m_end, SimdLevel level);
 
 namespace internal {
+// One activation as the products see it (MatmulArgs::bf16_activations); every kernel family
+// rounds through here or through vcvtne2ps2bf16, which rounds alike.
+inline float Activation(float x, bool bf16_activations) {
+  return bf16_activations ? Bf16ToF32(F32ToBf16Daz(x)) : x;
+}
+
 void MatmulRowsScalar(const MatmulArgs& a, int64_t m_begin, int64_t m_end);
 void MatmulRowsAvx2(const MatmulArgs& a, int64_t m_begin, int64_t m_end);
 void MatmulRowsAvx512(const MatmulArgs& a, int64_t m_begin, int64_t m_end);

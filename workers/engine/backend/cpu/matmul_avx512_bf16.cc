@@ -66,7 +66,7 @@ inline void Block(const MatmulArgs& a, int64_t m0, int64_t t0, const uint16_t* x
     for (int t = 0; t < TB; ++t) {
       float s = HorizontalSum(acc[r][t]);
       const float* x = a.x + (t0 + t) * xs;
-      for (int64_t k = kv; k < K; ++k) s += Bf16ToF32(F32ToBf16Daz(x[k])) * Bf16ToF32(w[(m0 + r) * K + k]);
+      for (int64_t k = kv; k < K; ++k) s += Activation(x[k], true) * Bf16ToF32(w[(m0 + r) * K + k]);
       a.y[(t0 + t) * ys + m0 + r] = s;
     }
   }

@@ -68,13 +68,8 @@ inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp, bool bf16_acti
     }
   }
   if (bf16_activations) {
-    for (int64_t k = 0; k < kv; ++k) xp[k] = Bf16ToF32(F32ToBf16Daz(xp[k]));
+    for (int64_t k = 0; k < kv; ++k) xp[k] = Activation(xp[k], true);
   }
-}
-
-// One activation as the products see it (MatmulArgs::bf16_activations).
-inline float Activation(float x, bool bf16_activations) {
-  return bf16_activations ? Bf16ToF32(F32ToBf16Daz(x)) : x;
 }
 
 // The first row of the block to prefetch while rows [m0, m0 + RB) are computed: two blocks

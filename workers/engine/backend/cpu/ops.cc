@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 namespace switchyard::cpu {
 
@@ -126,6 +127,23 @@ SWITCHYARD_SIMD_CLONES float Dot(const float* a, const float* b, int64_t n) {
   float t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   for (; i < n; ++i) t += a[i] * b[i];
   return t;
+}
+
+void RouterTopK(float* logits, int64_t E, int64_t k, bool renormalize, int64_t* ids, float* weights,
+                std::vector<int64_t>* order) {
+  Softmax(logits, E);
+  order->resize(static_cast<size_t>(E));
+  std::iota(order->begin(), order->end(), 0);
+  const float* p = logits;
+  std::partial_sort(order->begin(), order->begin() + k, order->end(),
+                    [p](int64_t a, int64_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; });
+  float sum = 0.0f;
+  for (int64_t j = 0; j < k; ++j) sum += p[(*order)[static_cast<size_t>(j)]];
+  for (int64_t j = 0; j < k; ++j) {
+    const int64_t e = (*order)[static_cast<size_t>(j)];
+    ids[j] = e;
+    weights[j] = renormalize ? p[e] / sum : p[e];
+  }
 }
 
 }  // namespace switchyard::cpu

@@ -4,6 +4,7 @@
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CPU_OPS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "workers/engine/util/dtype.h"
 
@@ -42,6 +43,13 @@ void ToF32(const void* src, DType t, float* dst, int64_t n);
 
 // In-place softmax over n values; returns nothing, all f32 with max subtraction.
 void Softmax(float* x, int64_t n);
+
+// The MoE router of one token, as Qwen3-MoE defines it: softmax over its E logits in place
+// (f32), then the k most probable experts (ties: the lower id first) into ids[0, k), and their
+// probabilities into weights[0, k), renormalized to sum 1 when `renormalize` (norm_topk_prob).
+// `order` is the caller's scratch (grown to E), so routing a batch allocates nothing per token.
+void RouterTopK(float* logits, int64_t E, int64_t k, bool renormalize, int64_t* ids, float* weights,
+                std::vector<int64_t>* order);
 
 // Dot product of two f32 vectors (the attention inner loop).
 float Dot(const float* a, const float* b, int64_t n);
