@@ -1,6 +1,9 @@
 // CPU kernels against plain double-precision references, for every SIMD family the CPU has,
 // on shapes that hit every tail (rows, tokens and K not multiples of the vector blocks).
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <random>
 #include <vector>
 
@@ -336,6 +339,95 @@ TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {
       for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)], 1) << threads << " " << n << " " << i;
     }
   }
+}
+
+// Share inside one parallel region: several ops between barriers on their own slots, and the
+// same slots again after each barrier (which resets them). Every chunk runs exactly once,
+// with the chunk's bounds, whatever the thread count.
+TEST(ThreadPoolTest, ShareRunsEveryChunkOnceAcrossSlotsAndBarriers) {
+  for (int threads : {1, 2, 3, 5}) {
+    ThreadPool pool(threads);
+    for (int64_t n : {0, 1, 5, 16, 17, 1000}) {
+      for (int64_t chunk : {1, 4, 7, 64}) {
+        constexpr int kOps = 3, kRounds = 4;
+        std::vector<std::atomic<int>> hits(static_cast<size_t>(kRounds * kOps * n));
+        std::atomic<int> bad_bounds{0};
+        pool.Run([&](int ith, int) {
+          for (int round = 0; round < kRounds; ++round) {
+            for (int op = 0; op < kOps; ++op) {
+              pool.Share(op, ith, n, chunk, [&](int64_t b, int64_t e) {
+                if (b % chunk != 0 || e - b > chunk || e > n || b >= e || (e < n && e - b != chunk)) ++bad_bounds;
+                for (int64_t i = b; i < e; ++i) ++hits[static_cast<size_t>((round * kOps + op) * n + i)];
+              });
+            }
+            pool.Barrier();
+          }
+        });
+        ASSERT_EQ(bad_bounds.load(), 0) << threads << " " << n << " " << chunk;
+        for (size_t i = 0; i < hits.size(); ++i) ASSERT_EQ(hits[i].load(), 1) << threads << " " << n << " " << chunk << " " << i;
+      }
+    }
+  }
+}
+
+// A thread that loses its core leaves its share to the others (taken from the back), and an
+// unhindered thread walks its own share front to back, as a static split would.
+TEST(ThreadPoolTest, ShareLetsOthersTakeALateThreadsChunks) {
+  ThreadPool pool(2);
+  constexpr int64_t kN = 64;
+  std::vector<int> owner(kN, -1);
+  std::vector<int64_t> order0;
+  pool.Run([&](int ith, int) {
+    if (ith == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    pool.Share(0, ith, kN, 1, [&](int64_t b, int64_t) {
+      owner[static_cast<size_t>(b)] = ith;
+      if (ith == 0) order0.push_back(b);
+    });
+  });
+  for (int64_t i = 0; i < kN; ++i) ASSERT_EQ(owner[static_cast<size_t>(i)], 0) << i;  // thread 1 found nothing left
+  ASSERT_EQ(order0.size(), static_cast<size_t>(kN));
+  for (int64_t i = 0; i < kN / 2; ++i) EXPECT_EQ(order0[static_cast<size_t>(i)], i);  // its own half, in order
+  for (int64_t i = kN / 2; i < kN; ++i) EXPECT_EQ(order0[static_cast<size_t>(i)], kN - 1 - (i - kN / 2));  // the other's, from the back
+}
+
+TEST(ThreadPoolTest, ChunkForKeepsChunksShortAndWhole) {
+  ThreadPool pool(2);
+  EXPECT_EQ(pool.ChunkFor(2048, 2048, 16), 128);    // 8 per thread, 256 KB
+  EXPECT_EQ(pool.ChunkFor(151936, 2048, 16), 128);  // capped at 256 KB of rows
+  EXPECT_EQ(pool.ChunkFor(1024, 6144, 16), 48);     // 42 rows fit 256 KB: rounded up to whole grains
+  EXPECT_EQ(pool.ChunkFor(5, 2048, 16), 16);        // never below one grain
+  EXPECT_EQ(pool.ChunkFor(8, 0, 1), 1);
+}
+
+// MatmulArgs::x_version lets the bf16 kernel keep its rounded copy of x between the chunks of
+// one product; a new version must make it round again, or a later product would use stale
+// activations.
+TEST(MatmulBf16ActivationsVersionTest, ReusesRoundingOnlyForTheSameVersion) {
+  if (ResolveSimdLevel(SimdLevel::kAvx512) != SimdLevel::kAvx512) GTEST_SKIP() << "CPU lacks AVX-512";
+  const int64_t T = 5, K = 96, M = 40;
+  std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 21);
+  const std::vector<float> x2 = RandomVec(static_cast<size_t>(T * K), 22);
+  const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 23);
+  std::vector<uint16_t> w(wf.size());
+  for (size_t i = 0; i < wf.size(); ++i) w[i] = F32ToBf16(wf[i]);
+  auto args = [&](const std::vector<float>& in, float* y, uint64_t version) {
+    MatmulArgs a{in.data(), T, K, w.data(), DType::kBF16, M, y};
+    a.bf16_activations = true;
+    a.x_version = version;
+    return a;
+  };
+  std::vector<float> want1(static_cast<size_t>(T * M)), want2(static_cast<size_t>(T * M));
+  MatmulRows(args(x, want1.data(), 0), 0, M, SimdLevel::kAvx512);
+  MatmulRows(args(x2, want2.data(), 0), 0, M, SimdLevel::kAvx512);
+  // Chunks of one version: the same bits as one call.
+  std::vector<float> y(static_cast<size_t>(T * M), -1.0f);
+  const uint64_t v = NextActivationVersion();
+  for (int64_t b = 0; b < M; b += 16) MatmulRows(args(x, y.data(), v), b, std::min<int64_t>(M, b + 16), SimdLevel::kAvx512);
+  ASSERT_EQ(y, want1);
+  // The same buffer refilled with other values under a new version: rounded again.
+  x = x2;
+  MatmulRows(args(x, y.data(), NextActivationVersion()), 0, M, SimdLevel::kAvx512);
+  ASSERT_EQ(y, want2);
 }
 
 TEST(KvBlockPoolTest, AllocatesFreesAndRefusesWhenFull) {

@@ -108,27 +108,34 @@ int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
 
 namespace {
 
-// Rows [b, e) of a matmul for the calling thread of a parallel region.
-void LinearRows(const float* x, int64_t T, int64_t K, const TensorView& w, float* y, const MatmulMode& mode, int ith,
-                int nth) {
-  const auto [b, e] = ThreadPool::Range(w.shape[0], ith, nth, 16);
-  if (b < e) MatmulRows(mode.Args(x, T, K, w.data, w.dtype, w.shape[0], y), b, e, mode.simd);
+// y = x . w^T inside a parallel region: the calling thread takes chunks of rows from the
+// pool's counter `slot` (ThreadPool::Share) until none is left.
+void Linear(ThreadPool& pool, int slot, int ith, const float* x, int64_t T, int64_t K, const TensorView& w, float* y,
+            const MatmulMode& mode) {
+  const int64_t M = w.shape[0];
+  MatmulArgs args = mode.Args(x, T, K, w.data, w.dtype, M, y);
+  args.x_version = NextActivationVersion();
+  const int64_t chunk = pool.ChunkFor(M, K * static_cast<int64_t>(DTypeSize(w.dtype)), 16);
+  pool.Share(slot, ith, M, chunk, [&](int64_t b, int64_t e) { MatmulRows(args, b, e, mode.simd); });
 }
 
 }  // namespace
 
 void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t h = config_.hidden_size, f = config_.intermediate_size;
-  // Each thread computes the same rows of gate and up, so it can apply SwiGLU to its own rows
-  // without waiting for the others.
-  const auto [b, e] = ThreadPool::Range(f, ith, nth, 16);
-  if (b < e) {
-    MatmulRows(mode_.Args(xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data()), b, e, mode_.simd);
-    MatmulRows(mode_.Args(xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data()), b, e, mode_.simd);
+  // A chunk's rows of gate and up, then SwiGLU on those rows by the same thread: no wait for
+  // the others between them.
+  MatmulArgs gate = mode_.Args(xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data());
+  MatmulArgs up = mode_.Args(xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data());
+  gate.x_version = up.x_version = NextActivationVersion();  // one input: rounded once
+  const int64_t chunk = pool_.ChunkFor(f, 2 * h * static_cast<int64_t>(DTypeSize(L.gate.dtype)), 16);
+  pool_.Share(0, ith, f, chunk, [&](int64_t b, int64_t e) {
+    MatmulRows(gate, b, e, mode_.simd);
+    MatmulRows(up, b, e, mode_.simd);
     for (int64_t t = 0; t < T; ++t) cpu::SiluMul(gate_.data() + t * f + b, up_.data() + t * f + b, e - b);
-  }
+  });
   pool_.Barrier();
-  LinearRows(gate_.data(), T, f, L.down, tmp_.data(), mode_, ith, nth);
+  Linear(pool_, 0, ith, gate_.data(), T, f, L.down, tmp_.data(), mode_);
 }
 
 void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
@@ -170,15 +177,18 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
     pool_.Barrier();
     const Layer::Expert& ex = L.experts[static_cast<size_t>(e)];
     {
-      const auto [b, end] = ThreadPool::Range(f, ith, nth, 16);
-      if (b < end) {
-        MatmulRows(mode_.Args(expert_in_.data(), n, h, ex.gate.data, ex.gate.dtype, f, expert_gate_.data()), b, end, mode_.simd);
-        MatmulRows(mode_.Args(expert_in_.data(), n, h, ex.up.data, ex.up.dtype, f, expert_up_.data()), b, end, mode_.simd);
+      MatmulArgs gate = mode_.Args(expert_in_.data(), n, h, ex.gate.data, ex.gate.dtype, f, expert_gate_.data());
+      MatmulArgs up = mode_.Args(expert_in_.data(), n, h, ex.up.data, ex.up.dtype, f, expert_up_.data());
+      gate.x_version = up.x_version = NextActivationVersion();
+      const int64_t chunk = pool_.ChunkFor(f, 2 * h * static_cast<int64_t>(DTypeSize(ex.gate.dtype)), 16);
+      pool_.Share(0, ith, f, chunk, [&](int64_t b, int64_t end) {
+        MatmulRows(gate, b, end, mode_.simd);
+        MatmulRows(up, b, end, mode_.simd);
         for (int64_t t = 0; t < n; ++t) cpu::SiluMul(expert_gate_.data() + t * f + b, expert_up_.data() + t * f + b, end - b);
-      }
+      });
     }
     pool_.Barrier();
-    LinearRows(expert_gate_.data(), n, f, ex.down, expert_out_.data(), mode_, ith, nth);
+    Linear(pool_, 0, ith, expert_gate_.data(), n, f, ex.down, expert_out_.data(), mode_);
     pool_.Barrier();
     {
       // Weighted sum into the layer output, threads splitting the hidden dimension.
@@ -307,9 +317,9 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     mark(ith, Phase::kNorms);
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       const Layer& L = layers_[static_cast<size_t>(l)];
-      LinearRows(xn_.data(), T, h, L.wq, q_.data(), mode_, ith, nth);
-      LinearRows(xn_.data(), T, h, L.wk, k_.data(), mode_, ith, nth);
-      LinearRows(xn_.data(), T, h, L.wv, v_.data(), mode_, ith, nth);
+      Linear(pool_, 0, ith, xn_.data(), T, h, L.wq, q_.data(), mode_);
+      Linear(pool_, 1, ith, xn_.data(), T, h, L.wk, k_.data(), mode_);
+      Linear(pool_, 2, ith, xn_.data(), T, h, L.wv, v_.data(), mode_);
       pool_.Barrier();
       mark(ith, Phase::kQkv);
       if (tb < te) {
@@ -324,13 +334,14 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
       }
       pool_.Barrier();
       mark(ith, Phase::kNorms);
-      {
-        const auto [b, e] = ThreadPool::Range(T * G, ith, nth);
+      // One (token, kv head) item at a time: items differ in cost (each sequence has its own
+      // context length), so they are shared, not split.
+      pool_.Share(0, ith, T * G, 1, [&](int64_t b, int64_t e) {
         cpu::AttentionItems(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, b, e, &scores);
-      }
+      });
       pool_.Barrier();
       mark(ith, Phase::kAttention);
-      LinearRows(attn_.data(), T, H * d, L.wo, tmp_.data(), mode_, ith, nth);
+      Linear(pool_, 0, ith, attn_.data(), T, H * d, L.wo, tmp_.data(), mode_);
       pool_.Barrier();
       mark(ith, Phase::kOutProj);
       if (tb < te) {
@@ -363,7 +374,7 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
     }
     pool_.Barrier();
     mark(ith, Phase::kOther);
-    if (rows > 0) LinearRows(head_in_.data(), rows, h, lm_head_, logits, mode_, ith, nth);
+    if (rows > 0) Linear(pool_, 0, ith, head_in_.data(), rows, h, lm_head_, logits, mode_);
     pool_.Barrier();
     mark(ith, Phase::kHead);
   });

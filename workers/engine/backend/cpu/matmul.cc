@@ -46,10 +46,19 @@ void MatmulRows(const MatmulArgs& a, int64_t m_begin, int64_t m_end, SimdLevel l
   }
 }
 
+uint64_t NextActivationVersion() {
+  thread_local uint64_t version = 0;
+  return ++version;
+}
+
 void Matmul(const MatmulArgs& a, ThreadPool& pool, SimdLevel level) {
   const SimdLevel resolved = ResolveSimdLevel(level);
-  // Rows in multiples of 16 per thread keep every thread on whole micro-kernel blocks.
-  pool.For(a.M, [&](int64_t b, int64_t e) { MatmulRows(a, b, e, resolved); }, 16);
+  const int64_t chunk = pool.ChunkFor(a.M, a.K * static_cast<int64_t>(DTypeSize(a.wtype)), 16);
+  pool.Run([&](int ith, int) {
+    MatmulArgs mine = a;
+    mine.x_version = NextActivationVersion();
+    pool.Share(0, ith, a.M, chunk, [&](int64_t b, int64_t e) { MatmulRows(mine, b, e, resolved); });
+  });
 }
 
 }  // namespace switchyard

@@ -3,7 +3,7 @@
 //   x: [T, K] f32 activations    w: [M, K] bf16 | f16 | f32 weights, as torch stores Linear
 //   y: [T, M] f32 (overwritten)
 // bytes: M*K*sizeof(w) + T*K*4 + T*M*4     flops: 2*T*M*K
-// Threads split M; each streams its weight rows once per block of tokens, converting bf16/f16
+// Threads share M (static ranges, or chunks through ThreadPool::Share); each streams its weight rows once per block of tokens, converting bf16/f16
 // to f32 in registers (bf16 as even/odd pairs, see matmul_kernel.h), with f32 accumulation.
 // Decode (T = 1) is a matrix-vector product bound by memory bandwidth, the next rows
 // prefetched; batches and prefill tile rows x tokens so converted weights are reused from
@@ -35,7 +35,15 @@ struct MatmulArgs {
   // about 2^-9 relative per activation; off by default (the fixtures' logits hold to 1e-3
   // only with f32 activations). A token's result still does not depend on the other tokens.
   bool bf16_activations = false;
+  // Nonzero: a promise that x holds the same values in every call on this thread that carries
+  // this value (the chunks of one product taken by one thread, ThreadPool::Share), so a kernel
+  // may reuse what it derived from x in the previous call (the bf16 kernel's rounded copy)
+  // instead of redoing it per chunk. 0: no promise.
+  uint64_t x_version = 0;
 };
+
+// A fresh MatmulArgs::x_version for this thread (never 0, never repeated on the thread).
+uint64_t NextActivationVersion();
 
 void Matmul(const MatmulArgs& a, ThreadPool& pool, SimdLevel level = SimdLevel::kAuto);
 

@@ -102,13 +102,27 @@ void MatmulRowsAvx512Bf16(const MatmulArgs& a, int64_t m_begin, int64_t m_end) {
   // One buffer per thread, grown to the largest chunk seen: no allocation per token. Rows
   // start on cache lines (kv is a multiple of 32 bf16 values, one line).
   thread_local std::vector<uint16_t> rounded;
+  // What `rounded` holds when a whole call fits in one token chunk: the rounding is skipped
+  // when the next call promises the same x (MatmulArgs::x_version), e.g. the next chunk of
+  // rows of the same product, where it would cost 2/rows of the products' instructions.
+  struct Held {
+    const float* x = nullptr;
+    int64_t T = 0, K = 0, xs = 0;
+    uint64_t version = 0;
+    bool operator==(const Held&) const = default;
+  };
+  thread_local Held held;
   constexpr size_t kLine = 64 / sizeof(uint16_t);
   for (int64_t t0 = 0; t0 < a.T; t0 += kTokenChunk) {
     const int64_t t1 = std::min(a.T, t0 + kTokenChunk);
     if (rounded.size() < static_cast<size_t>((t1 - t0) * kv) + kLine) rounded.resize((t1 - t0) * kv + kLine);
     uint16_t* xb = rounded.data();
     xb += (kLine - (reinterpret_cast<uintptr_t>(xb) / sizeof(uint16_t)) % kLine) % kLine;
-    for (int64_t t = t0; t < t1; ++t) RoundRow(a.x + t * xs, kv, xb + (t - t0) * kv);
+    const Held now{a.x, a.T, a.K, xs, a.x_version};
+    if (a.x_version == 0 || a.T > kTokenChunk || !(now == held)) {
+      for (int64_t t = t0; t < t1; ++t) RoundRow(a.x + t * xs, kv, xb + (t - t0) * kv);
+      held = a.x_version != 0 && a.T <= kTokenChunk ? now : Held{};
+    }
     if (a.T == 1) {
       int64_t m = m_begin;
       for (; m + kMatvecRows <= m_end; m += kMatvecRows) Block<kMatvecRows, 1>(a, m, 0, xb, kv, xs, ys, 0, kMatvecRows);

@@ -32,6 +32,7 @@ void SpinWait(Done done) {
 
 ThreadPool::ThreadPool(int threads) {
   n_ = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  work_ = std::vector<WorkRange>(static_cast<size_t>(kWorkSlots * n_));
   for (int i = 1; i < n_; ++i) threads_.emplace_back([this, i] { Worker(i); });
 }
 
@@ -65,6 +66,7 @@ void ThreadPool::Worker(int ith) {
 }
 
 void ThreadPool::Run(const std::function<void(int, int)>& fn) {
+  ResetWork();
   if (n_ == 1) {
     fn(0, 1);
     return;
@@ -94,10 +96,59 @@ void ThreadPool::For(int64_t n, const std::function<void(int64_t, int64_t)>& fn,
   });
 }
 
+void ThreadPool::ResetWork() {
+  for (WorkRange& w : work_) w.range.store(kUnset, std::memory_order_relaxed);
+}
+
+// Relaxed and acq_rel orders only order the counters: the chunks' data is published by the
+// barriers around the op.
+uint64_t ThreadPool::Load(int slot, int ith, int64_t chunks) {
+  std::atomic<uint64_t>& w = Work(slot, ith);
+  uint64_t v = w.load(std::memory_order_acquire);
+  if (v != kUnset) return v;
+  // Whoever comes first sets it; everyone computes the same value.
+  const auto [b, e] = Range(chunks, ith, n_);
+  const uint64_t init = static_cast<uint64_t>(b) | static_cast<uint64_t>(e) << 32;
+  if (w.compare_exchange_strong(v, init, std::memory_order_acq_rel)) return init;
+  return v;
+}
+
+int64_t ThreadPool::TakeFront(int slot, int ith, int64_t chunks) {
+  std::atomic<uint64_t>& w = Work(slot, ith);
+  uint64_t v = Load(slot, ith, chunks);
+  for (;;) {
+    const uint64_t front = v & 0xffffffffu, back = v >> 32;
+    if (front >= back) return -1;
+    if (w.compare_exchange_weak(v, (front + 1) | back << 32, std::memory_order_acq_rel)) return static_cast<int64_t>(front);
+  }
+}
+
+int64_t ThreadPool::TakeBack(int slot, int ith, int64_t chunks) {
+  std::atomic<uint64_t>& w = Work(slot, ith);
+  uint64_t v = Load(slot, ith, chunks);
+  for (;;) {
+    const uint64_t front = v & 0xffffffffu, back = v >> 32;
+    if (front >= back) return -1;
+    if (w.compare_exchange_weak(v, front | (back - 1) << 32, std::memory_order_acq_rel)) return static_cast<int64_t>(back - 1);
+  }
+}
+
+int64_t ThreadPool::ChunkFor(int64_t n, int64_t item_bytes, int64_t grain, int per_thread, int64_t max_bytes) const {
+  const int64_t want = (n + int64_t{per_thread} * n_ - 1) / (int64_t{per_thread} * n_);
+  const int64_t cap = item_bytes > 0 ? max_bytes / item_bytes : want;
+  const int64_t items = std::max<int64_t>(1, std::min(want, cap));
+  return std::max(grain, (items + grain - 1) / grain * grain);
+}
+
 void ThreadPool::Barrier() {
-  if (n_ == 1) return;
+  if (n_ == 1) {
+    ResetWork();
+    return;
+  }
   const uint64_t gen = barrier_generation_.load(std::memory_order_acquire);
   if (barrier_count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
+    // The last to arrive: every other thread is spinning here, none inside an op.
+    ResetWork();
     barrier_count_.store(0, std::memory_order_relaxed);
     barrier_generation_.fetch_add(1, std::memory_order_release);
     return;
