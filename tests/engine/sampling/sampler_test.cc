@@ -1,9 +1,15 @@
 // Each sampling rule checked on fixed logits: the distribution Sample() draws from, exactly,
-// and the empirical frequencies of many seeded draws against it.
+// and the empirical frequencies of many seeded draws against it. Then the fast Sample() against
+// the sorted reference (Distribution / ReferenceDraw): the same token for the same draw u on
+// random rows and parameter sets, ties and masked (-inf) tokens included.
 #include "workers/engine/sampling/sampler.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -166,6 +172,179 @@ TEST(SamplerTest, SameSeedSameDrawsDifferentSeedDifferentDraws) {
   // change here changes every seeded answer users may have recorded.
   const std::vector<int32_t> d = draws(p);
   EXPECT_EQ(std::vector<int32_t>(d.begin(), d.begin() + 12), (std::vector<int32_t>{5, 1, 5, 0, 2, 0, 1, 0, 0, 0, 0, 1}));
+}
+
+// A row like a model's: mostly Gaussian, a few tokens well above the rest, optionally rounded
+// to a grid (many exact ties) and with some tokens masked to -inf.
+std::vector<float> RandomRow(std::mt19937_64& g, int64_t vocab, float spread, float grid, double masked) {
+  std::normal_distribution<float> normal(0.0f, spread);
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  std::vector<float> row(static_cast<size_t>(vocab));
+  for (float& x : row) {
+    x = normal(g);
+    if (coin(g) < 0.001) x += 4 * spread;  // a head of likely tokens
+    if (grid > 0) x = std::round(x / grid) * grid;
+    if (coin(g) < masked) x = -std::numeric_limits<float>::infinity();
+  }
+  return row;
+}
+
+struct FastCase {
+  float temperature, top_p, min_p;
+  int32_t top_k;
+};
+
+std::string Describe(const FastCase& c) {
+  return "t=" + std::to_string(c.temperature) + " top_k=" + std::to_string(c.top_k) + " top_p=" + std::to_string(c.top_p) +
+         " min_p=" + std::to_string(c.min_p);
+}
+
+// For every case and row: SampleWithDraw(u) == ReferenceDraw(u) for many u (0 included), and
+// at u = 1 - 2^-53 a token the reference keeps with a positive probability. (There u * kept is
+// kept less one ulp, so which of the last, lightest tokens first lifts the sum past it depends
+// on the summation order: the one place the two may differ by design.) Each call gets a fresh
+// copy of the row: both modify it.
+void ExpectFastMatchesReference(const std::vector<FastCase>& cases, int64_t vocab, int rows, int draws, uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::uniform_real_distribution<float> pick(0.0f, 1.0f);
+  for (const FastCase& c : cases) {
+    SamplingParams p;
+    p.temperature = c.temperature;
+    p.top_k = c.top_k;
+    p.top_p = c.top_p;
+    p.min_p = c.min_p;
+    ASSERT_TRUE(p.Validate().ok()) << Describe(c);
+    for (int r = 0; r < rows; ++r) {
+      const float spread = pick(g) < 0.5f ? 2.0f : 6.0f;
+      const float grid = pick(g) < 0.3f ? 0.25f : 0.0f;
+      const double masked = pick(g) < 0.3f ? 0.2 : 0.0;
+      const std::vector<float> row = RandomRow(g, vocab, spread, grid, masked);
+      Sampler fast(p, vocab), ref(p, vocab);
+      for (int d = 0; d < draws; ++d) {
+        const double u = d == 0 ? 0.0 : static_cast<double>(g() >> 11) * 0x1.0p-53;
+        std::vector<float> a = row, b = row;
+        ASSERT_EQ(fast.SampleWithDraw(a.data(), u), ref.ReferenceDraw(b.data(), u))
+            << Describe(c) << " vocab=" << vocab << " row " << r << " u=" << u << " spread=" << spread << " grid=" << grid
+            << " masked=" << masked;
+      }
+      std::vector<float> a = row, b = row;
+      const int32_t last = fast.SampleWithDraw(a.data(), 1.0 - 0x1.0p-53);
+      std::map<int32_t, double> dist;
+      for (const auto& [id, prob] : ref.Distribution(b.data())) dist[id] = prob;
+      ASSERT_TRUE(dist.count(last)) << Describe(c) << " row " << r;
+      EXPECT_GT(dist[last], 0.0) << Describe(c) << " row " << r;
+    }
+  }
+}
+
+std::vector<FastCase> FastCases() {
+  std::vector<FastCase> out;
+  for (float t : {0.01f, 0.7f, 1.0f, 5.0f, 100.0f}) {
+    for (float top_p : {1.0f, 0.9f, 0.95f, 0.5f, 0.001f, 0.999999f}) {
+      for (float min_p : {0.0f, 0.05f, 0.5f}) out.push_back({t, top_p, min_p, 0});
+    }
+    out.push_back({t, 0.95f, 0.0f, 20});
+    out.push_back({t, 1.0f, 0.0f, 1});
+    out.push_back({t, 0.9f, 0.05f, 50});
+    out.push_back({t, 0.9f, 0.0f, 3000});   // above the heap's k: nth_element
+    out.push_back({t, 0.95f, 0.0f, 6000});  // leaves more than the sorted path takes: bucketed with a floor
+  }
+  return out;
+}
+
+TEST(SamplerFastTest, MatchesReferenceOnRandomRows) { ExpectFastMatchesReference(FastCases(), 12000, 2, 6, 7); }
+
+TEST(SamplerFastTest, MatchesReferenceOnSmallVocabularies) {
+  ExpectFastMatchesReference(FastCases(), 8, 10, 12, 11);
+  ExpectFastMatchesReference(FastCases(), 300, 5, 12, 12);
+}
+
+TEST(SamplerFastTest, MatchesReferenceAtQwenVocabulary) {
+  const std::vector<FastCase> cases = {{0.7f, 1.0f, 0.0f, 0}, {0.7f, 0.9f, 0.0f, 0}, {0.6f, 0.95f, 0.0f, 20},
+                                       {1.0f, 1.0f, 0.05f, 0}, {1.0f, 0.999f, 0.0f, 0}};
+  ExpectFastMatchesReference(cases, 151936, 2, 8, 13);
+}
+
+TEST(SamplerFastTest, TiesWithTheKthAllSurviveTopK) {
+  // 5000 tokens tie at the top, so top_k = 10 keeps all 5000 (more than the sorted path takes).
+  std::vector<float> row(20000, -1.0f);
+  for (int i = 0; i < 5000; ++i) row[static_cast<size_t>(i * 4)] = 2.0f;
+  SamplingParams p;
+  p.top_k = 10;
+  Sampler ref(p, 20000);
+  std::vector<float> a = row;
+  EXPECT_EQ(ref.Distribution(a.data()).size(), 5000u);
+  for (double u : {0.0, 0.25, 0.5, 0.9999}) {
+    Sampler fast(p, 20000);
+    std::vector<float> b = row, c = row;
+    const int32_t token = fast.SampleWithDraw(b.data(), u);
+    EXPECT_EQ(token % 4, 0) << u;
+    EXPECT_EQ(token, ref.ReferenceDraw(c.data(), u)) << u;
+  }
+}
+
+TEST(SamplerFastTest, SampleDrawsFromTheSeededGeneratorOnlyWhenSeveralSurvive) {
+  // Alternate rows that keep one token (min_p = 1 with a unique max) and rows that keep many:
+  // Sample() must equal SampleWithDraw fed by a twin generator advanced only on the latter.
+  SamplingParams p;
+  p.seed = 1234;
+  p.temperature = 0.8f;
+  p.top_p = 0.95f;
+  const int64_t vocab = 20000;
+  std::mt19937_64 g(5);
+  Sampler s(p, vocab), twin(p, vocab);
+  std::mt19937_64 rng(p.seed);
+  for (int i = 0; i < 40; ++i) {
+    std::vector<float> row = RandomRow(g, vocab, 3.0f, 0.0f, 0.0f);
+    if (i % 3 == 0) row[static_cast<size_t>(i)] = 1000.0f;  // one token holds all the mass
+    std::vector<float> a = row, b = row, c = row;
+    const bool single = twin.Distribution(c.data()).size() == 1;  // also when a row's head holds 95%
+    if (i % 3 == 0) {
+      EXPECT_TRUE(single);
+    }
+    const double u = single ? 0.0 : static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    EXPECT_EQ(s.Sample(a.data()), twin.SampleWithDraw(b.data(), u)) << i;
+  }
+}
+
+TEST(SamplerFastTest, SpreadNarrowerThanFloatSpacing) {
+  // Every logit within 40 ulps of 10: buckets far narrower than a float's spacing.
+  std::mt19937_64 g(17);
+  std::vector<float> row(20000);
+  for (float& x : row) {
+    x = 10.0f;
+    for (int s = static_cast<int>(g() % 40); s > 0; --s) x = std::nextafter(x, 0.0f);
+  }
+  for (float top_p : {1.0f, 0.5f}) {
+    SamplingParams p;
+    p.temperature = 0.5f;
+    p.top_p = top_p;
+    Sampler fast(p, 20000), ref(p, 20000);
+    for (int d = 0; d < 8; ++d) {
+      const double u = static_cast<double>(g() >> 11) * 0x1.0p-53;
+      std::vector<float> a = row, b = row;
+      EXPECT_EQ(fast.SampleWithDraw(a.data(), u), ref.ReferenceDraw(b.data(), u)) << top_p << " " << u;
+    }
+  }
+}
+
+TEST(SamplerFastTest, MaskedAndNanRows) {
+  const float inf = std::numeric_limits<float>::infinity();
+  SamplingParams p;
+  p.top_p = 0.9f;
+  Sampler s(p, 4);
+  std::vector<float> all_masked = {-inf, -inf, -inf, -inf};
+  EXPECT_EQ(s.Sample(all_masked.data()), 0);  // nothing finite: the lowest id, no NaN walk
+  std::vector<float> nan_row = {std::nanf(""), -inf, 1.0f, std::nanf("")};
+  EXPECT_EQ(s.Sample(nan_row.data()), 2);  // NaN counts as -inf
+  EXPECT_EQ(nan_row[0], -inf);
+  // A masked token is never drawn, even at u = 1 - 2^-53 with nothing cut.
+  SamplingParams q;
+  std::vector<float> row(1000, 0.0f);
+  for (size_t i = 500; i < row.size(); ++i) row[i] = -inf;
+  Sampler t(q, 1000);
+  std::vector<float> a = row;
+  EXPECT_EQ(t.SampleWithDraw(a.data(), 1.0 - 0x1.0p-53), 499);
 }
 
 TEST(SamplerTest, ValidateNamesTheField) {
