@@ -8,8 +8,10 @@
 #   - Switchyard: switchyard-bench, the same counts, KV cache f32 (default) or f16 (as llama.cpp),
 #     activations f32 (default) or bf16 (as llama.cpp computes bf16 weights' products);
 #   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth,
-#     measured just before each repetition (this shared host's bandwidth drifts between 40 and
-#     80 GB/s over minutes), and decode as a fraction of the roofline of its own repetition.
+#     measured before each repetition and once after the last (this shared host's bandwidth
+#     drifts between 40 and 80 GB/s over minutes), and decode as a fraction of the roofline of
+#     its own repetition, whose bandwidth is the mean of the measurements just before and
+#     just after it.
 # The two engines run alternately, one process at a time, REPS repetitions each.
 # Usage: bench/engine/run.sh [REPS] [THREADS] [KV f32|f16] [ACTIVATIONS f32|bf16]
 #        (after scripts/setup.sh and scripts/build.sh)
@@ -39,6 +41,7 @@ for r in $(seq 1 "$reps"); do
     --activations "$activations" | tee -a "$out"
   "$oracle/out/bin/llama_shim" bench "$model/qwen3-0.6b-shape-bf16.gguf" 512 128 "$threads" 1 f16 2>/dev/null | tee -a "$out"
 done
+build/bin/switchyard-membw --threads "$threads" | tee -a "$out"
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
 const bws = lines.filter((l) => l.tool === "switchyard-membw").map((l) => l.read_gb_s);
@@ -48,15 +51,18 @@ const bw = med(bws);
 const pp = med(ours.map((l) => l.prefill_tok_s)), tg = med(ours.map((l) => l.decode_tok_s));
 const lpp = med(theirs.map((l) => l.pp_tok_s[0])), ltg = med(theirs.map((l) => l.tg_tok_s[0]));
 const bytes = ours[0].weight_bytes, roof = bw * 1e9 / bytes;
-// Each repetition against the bandwidth measured just before it.
-const frac = med(ours.map((l, i) => l.decode_tok_s / (bws[i] * 1e9 / bytes)));
-const lfrac = med(theirs.map((l, i) => l.tg_tok_s[0] / (bws[i] * 1e9 / bytes)));
+// Each repetition against the mean of the bandwidths measured just before and just after it.
+const around = (i) => (bws[i] + bws[Math.min(i + 1, bws.length - 1)]) / 2;
+const fracs = ours.map((l, i) => l.decode_tok_s / (around(i) * 1e9 / bytes));
+const frac = med(fracs);
+const lfrac = med(theirs.map((l, i) => l.tg_tok_s[0] / (around(i) * 1e9 / bytes)));
 const rss = Math.max(...ours.map((l) => l.peak_rss_mib)), lrss = Math.max(...theirs.map((l) => l.peak_rss_mib));
 console.log(`read bandwidth ${bw} GB/s (median; per rep ${bws.join(" ")}), weights ${(bytes / 1e9).toFixed(3)} GB/token -> decode roofline ${roof.toFixed(1)} tok/s`);
 console.log(`switchyard KV cache ${ours[0].kv}, activations ${ours[0].activations}; llama.cpp KV cache f16, bf16 activations`);
 console.log(`prefill pp512  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${pp.toFixed(1)} tok/s   llama.cpp ${lpp.toFixed(1)} tok/s   ratio ${(pp / lpp).toFixed(2)}`);
-console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * frac).toFixed(0)}% (llama.cpp ${(100 * lfrac).toFixed(0)}%), median over reps of decode over the roofline of its rep`);
+console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * frac).toFixed(0)}% (llama.cpp ${(100 * lfrac).toFixed(0)}%), median over reps of decode over the roofline of its rep (bandwidth before and after)`);
 console.log(`peak RSS  switchyard ${rss} MiB   llama.cpp ${lrss.toFixed(0)} MiB`);
+console.log(`roofline per rep  ${fracs.map((f) => (100 * f).toFixed(1) + "%").join(" ")}`);
 console.log(`per rep  switchyard pp ${ours.map((l) => l.prefill_tok_s).join(" ")} tg ${ours.map((l) => l.decode_tok_s).join(" ")} | llama.cpp pp ${theirs.map((l) => l.pp_tok_s[0]).join(" ")} tg ${theirs.map((l) => l.tg_tok_s[0]).join(" ")}`);
 ' "$out"
 echo "raw results: $out"
