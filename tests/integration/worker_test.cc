@@ -22,6 +22,7 @@
 #include "tests/support/test_paths.h"
 #include "workers/engine/model/model_writer.h"
 #include "workers/engine/runtime/generator.h"
+#include "workers/engine/runtime/qwen3_runner.h"
 
 namespace switchyard {
 namespace {

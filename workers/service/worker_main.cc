@@ -1,9 +1,12 @@
 // switchyard-worker: hosts one Qwen3 model and serves switchyard.v1.Worker over gRPC.
 //
-//   switchyard-worker --role coder --model DIR --listen 127.0.0.1:7801 [--threads N]
-//                     [--max-batch N] [--max-queue N] [--kv-cache-tokens N] [--kv-dtype f32|f16]
-//                     [--activations f32|bf16]
+//   switchyard-worker --role coder --model DIR --listen 127.0.0.1:7801 [--device cpu|cuda]
+//                     [--threads N] [--max-batch N] [--max-queue N] [--kv-cache-tokens N]
+//                     [--kv-dtype f32|f16] [--activations f32|bf16]
 //
+// --device cuda is checked before the port is bound or the model loaded: a binary built without
+// CUDA, or a machine without a usable GPU, exits 1 at once with the reason. CPU-only settings
+// (--threads, --activations bf16) are refused with it (exit 2) rather than silently ignored.
 // The server starts first and answers health checks with NOT_SERVING while the model loads,
 // then SERVING. Prints "listening ADDRESS" (the real port when 0 was asked) and later "ready".
 // SIGTERM / SIGINT: health goes NOT_SERVING, in-flight streams get 5 s to finish, then exit 0.
@@ -21,7 +24,7 @@
 #include "workers/engine/cli/args.h"
 #include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
-#include "workers/engine/runtime/qwen3_runner.h"
+#include "workers/engine/runtime/model_runner_factory.h"
 #include "workers/engine/sched/engine.h"
 #include "workers/engine/tokenizer/tokenizer.h"
 #include "workers/service/request_adapter.h"
@@ -33,11 +36,14 @@ namespace {
 constexpr char kTool[] = "switchyard-worker";
 constexpr char kUsage[] =
     "usage: switchyard-worker --role reasoning|coder|translation --model DIR --listen HOST:PORT\n"
+    "         [--device cpu|cuda]   (cuda: the first visible GPU, weights resident there; default cpu)\n"
     "         [--threads N] [--max-batch N] [--max-queue N] [--kv-cache-tokens N] [--step-tokens N]\n"
-    "         [--weights ram|mmap]   (ram: a private copy on huge pages, faster decode; the default)\n"
+    "         [--weights ram|mmap]   (ram: a private copy on huge pages, faster CPU decode; the default\n"
+    "                                 on cpu; mmap on cuda, where the weights are copied to the GPU once)\n"
     "         [--kv-dtype f32|f16]   (f16: half the memory per cached token, keys and values rounded)\n"
     "         [--activations f32|bf16]   (bf16: bf16 weights' products on activations rounded to bf16,\n"
-    "                                     as llama.cpp does; faster batches and prompts on AVX512_BF16 CPUs)\n";
+    "                                     as llama.cpp does; faster batches and prompts on AVX512_BF16 CPUs)\n"
+    "--threads and --activations bf16 are CPU settings: --device cuda refuses them.\n";
 
 // One JSON object per line on stderr: {"ts":..., "level":..., "event":..., ...}.
 void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
@@ -50,7 +56,7 @@ void Log(const char* level, const char* event, nlohmann::json fields = nlohmann:
 
 int Run(int argc, char** argv) {
   cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype",
-                  "activations"},
+                  "activations", "device"},
                  {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
@@ -83,6 +89,30 @@ int Run(int argc, char** argv) {
     return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--activations: '", activations, "' (use f32 or bf16)")),
                            kUsage);
   }
+  auto device = ParseDevice(args.GetOr("device", "cpu"));
+  if (!device.ok()) {
+    return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--device: ", device.status().message())), kUsage);
+  }
+  if (*device == Device::kCuda) {
+    if (args.Has("threads")) {
+      return cli::UsageError(
+          kTool, absl::InvalidArgumentError("--threads applies to --device cpu only (the CUDA runner runs on the GPU)"), kUsage);
+    }
+    if (activations == "bf16") {
+      return cli::UsageError(kTool,
+                             absl::InvalidArgumentError("--activations bf16 applies to --device cpu only (the CUDA runner "
+                                                        "keeps activations f32, through split-bf16 GEMMs)"),
+                             kUsage);
+    }
+  }
+  // Before binding the port and loading gigabytes of weights: can this binary, on this machine,
+  // use the device? (A worker that cannot is not worth routing to, even as NOT_SERVING.)
+  if (absl::Status s = CheckDevice(*device); !s.ok()) {
+    Log("error", "device_unavailable",
+        {{"device", std::string(DeviceName(*device))},
+         {"error", absl::StrCat("--device ", DeviceName(*device), ": ", s.message(), "; use --device cpu")}});
+    return 1;
+  }
 
   // Signals are taken by a sigwait in main, never by handlers in other threads.
   sigset_t signals;
@@ -112,7 +142,7 @@ int Run(int argc, char** argv) {
   Log("info", "listening", {{"address", address}, {"role", *role}, {"model", *dir}});
 
   cli::ProgressBar bar;
-  const std::string weights = args.GetOr("weights", "ram");
+  const std::string weights = args.GetOr("weights", *device == Device::kCuda ? "mmap" : "ram");
   if (weights != "ram" && weights != "mmap") {
     return cli::UsageError(kTool, absl::InvalidArgumentError("--weights: use ram or mmap"), kUsage);
   }
@@ -129,19 +159,27 @@ int Run(int argc, char** argv) {
     server->Shutdown();
     return 1;
   }
-  auto runner = Qwen3Runner::Create(
-      **model, RunnerOptions{.threads = static_cast<int>(*threads), .bf16_activations = activations == "bf16"});
-  if (!runner.ok()) {
-    Log("error", "runner_failed", {{"error", std::string(runner.status().message())}});
-    server->Shutdown();
-    return 1;
-  }
   EngineOptions eo;
   eo.max_batch = static_cast<int>(*max_batch);
   eo.max_queue = static_cast<int>(*max_queue);
   eo.kv_blocks = *kv_tokens > 0 ? (*kv_tokens + eo.block_size - 1) / eo.block_size : 0;
   eo.step_tokens = *step_tokens;
   eo.kv_dtype = kv_dtype == "f16" ? DType::kF16 : DType::kF32;
+  DeviceOptions dev;
+  dev.device = *device;
+  dev.cpu.threads = static_cast<int>(*threads);
+  dev.cpu.bf16_activations = activations == "bf16";
+  // A CUDA runner allocates the engine's cache and its largest step on the device now.
+  dev.kv_blocks = eo.KvBlocks((*model)->config().max_position_embeddings);
+  dev.block_size = eo.block_size;
+  dev.kv_dtype = eo.kv_dtype;
+  dev.max_batch_tokens = eo.step_tokens;
+  auto runner = MakeModelRunner(**model, dev);
+  if (!runner.ok()) {
+    Log("error", "runner_failed", {{"device", std::string(DeviceName(*device))}, {"error", std::string(runner.status().message())}});
+    server->Shutdown();
+    return 1;
+  }
   auto engine = Engine::Create(runner->get(), tok->get(), eo);
   if (!engine.ok()) {
     Log("error", "engine_failed", {{"error", std::string(engine.status().message())}});
@@ -155,7 +193,7 @@ int Run(int argc, char** argv) {
   Log("info", "ready", {{"address", address}, {"architecture", (*model)->config().architecture_name},
                         {"params", (*model)->parameter_count()}, {"kv_blocks", st.kv_blocks_total},
                         {"max_batch", eo.max_batch}, {"context", (*runner)->max_context()},
-                        {"kv_dtype", kv_dtype}, {"activations", activations}});
+                        {"kv_dtype", kv_dtype}, {"activations", activations}, {"device", std::string(DeviceName(*device))}});
   std::printf("ready %s\n", address.c_str());
   std::fflush(stdout);
 

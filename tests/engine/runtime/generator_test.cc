@@ -1,6 +1,7 @@
 // Generator: sampling reproducibility, stop tokens and strings, length limits, teacher forcing
 // and refusals, on a small random model with the real Qwen3 tokenizer.
 #include "workers/engine/runtime/generator.h"
+#include "workers/engine/runtime/qwen3_runner.h"
 
 #include <memory>
 #include <vector>

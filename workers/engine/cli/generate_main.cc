@@ -1,6 +1,6 @@
-// switchyard-generate: runs a Qwen3 model on one prompt on the CPU and streams the answer, or
-// with --json prints one document with the prompt and generated ids, each step's top logits
-// and the text (the form the fixture comparisons use).
+// switchyard-generate: runs a Qwen3 model on one prompt on the CPU (or a CUDA GPU with --device
+// cuda) and streams the answer, or with --json prints one document with the prompt and generated
+// ids, each step's top logits and the text (the form the fixture comparisons use).
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -15,7 +15,7 @@
 #include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/generator.h"
-#include "workers/engine/runtime/qwen3_runner.h"
+#include "workers/engine/runtime/model_runner_factory.h"
 #include "workers/engine/tokenizer/tokenizer.h"
 
 namespace switchyard::cli {
@@ -27,12 +27,14 @@ constexpr char kUsage[] =
     "         [--max-tokens N] [--temperature T] [--top-p P] [--top-k K] [--min-p P] [--seed S]\n"
     "         [--repetition-penalty R] [--presence-penalty P] [--frequency-penalty F] [--stop TEXT]\n"
     "         [--enable-thinking true|false] [--threads N] [--kv-cache-tokens N] [--json]\n"
-    "         [--force-tokens ID,ID,...] [--plain-text] [--weights ram|mmap]\n"
+    "         [--force-tokens ID,ID,...] [--plain-text] [--weights ram|mmap] [--device cpu|cuda]\n"
     "Streams the generated text to stdout. --chat wraps --prompt as one user message in the\n"
     "model's chat template; --messages takes an OpenAI-style message list and implies --chat.\n"
     "Sampling defaults come from the model's generation_config.json; --temperature 0 is greedy.\n"
     "--json prints {prompt_tokens, tokens, steps: [{token, top: [{id, logit, prob}]}], text}.\n"
-    "--force-tokens feeds the given ids instead of sampling (teacher forcing).\n";
+    "--force-tokens feeds the given ids instead of sampling (teacher forcing).\n"
+    "--device cuda runs on the first visible GPU (weights copied to it once; --weights defaults to\n"
+    "mmap there) and refuses --threads, a CPU setting; the default is --device cpu.\n";
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
@@ -42,7 +44,7 @@ int Fail(const absl::Status& s) {
 int Run(int argc, char** argv) {
   Args args({"model", "prompt", "messages", "max-tokens", "temperature", "top-p", "top-k", "min-p", "seed",
              "repetition-penalty", "presence-penalty", "frequency-penalty", "stop", "threads", "kv-cache-tokens",
-             "force-tokens", "enable-thinking", "weights"},
+             "force-tokens", "enable-thinking", "weights", "device"},
             {"chat", "json", "plain-text", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
@@ -63,9 +65,20 @@ int Run(int argc, char** argv) {
     if (!s.ok()) return UsageError(kTool, s, kUsage);
   }
   const bool json = *args.Switch("json");
+  auto device = ParseDevice(args.GetOr("device", "cpu"));
+  if (!device.ok()) return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--device: ", device.status().message())), kUsage);
+  if (*device == Device::kCuda && args.Has("threads")) {
+    return UsageError(kTool, absl::InvalidArgumentError("--threads applies to --device cpu only (the CUDA runner runs on the GPU)"),
+                      kUsage);
+  }
+  // Before loading gigabytes of weights: can this binary, on this machine, use the device?
+  if (absl::Status s = CheckDevice(*device); !s.ok()) {
+    return Fail(absl::Status(s.code(), absl::StrCat("--device ", DeviceName(*device), ": ", s.message(), "; use --device cpu")));
+  }
 
   ProgressBar bar;
-  const std::string weights = args.GetOr("weights", "ram");
+  // On CUDA the host copy only feeds the one upload to the device: mapping the file suffices.
+  const std::string weights = args.GetOr("weights", *device == Device::kCuda ? "mmap" : "ram");
   if (weights != "ram" && weights != "mmap") {
     return UsageError(kTool, absl::InvalidArgumentError("--weights: use ram or mmap"), kUsage);
   }
@@ -108,11 +121,16 @@ int Run(int argc, char** argv) {
   auto prompt = BuildPromptTokens(args, **model, **tok);
   if (!prompt.ok()) return Fail(prompt.status());
 
-  auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads)});
-  if (!runner.ok()) return Fail(runner.status());
   // Enough cache for this request by default: prompt + answer, rounded up to whole blocks.
   const int64_t want = *kv_tokens > 0 ? *kv_tokens : static_cast<int64_t>(prompt->size()) + go.sampling.max_tokens + 16;
-  auto pool = KvBlockPool::Create((*runner)->kv_shape(16), (std::min(want, (*runner)->max_context()) + 15) / 16);
+  const int64_t blocks = (std::min(want, (*model)->config().max_position_embeddings) + 15) / 16;
+  DeviceOptions dev;
+  dev.device = *device;
+  dev.cpu.threads = static_cast<int>(*threads);
+  dev.kv_blocks = blocks;  // the CUDA runner allocates its device cache now
+  auto runner = MakeModelRunner(**model, dev);
+  if (!runner.ok()) return Fail(runner.status());
+  auto pool = MakeKvPool(**runner, KvPoolSpec{ModelKvShape((*runner)->config(), 16, DType::kF32), blocks});
   if (!pool.ok()) return Fail(pool.status());
   Generator gen(**runner, **tok, **pool);
 

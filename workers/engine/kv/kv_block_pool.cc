@@ -1,12 +1,15 @@
 #include "workers/engine/kv/kv_block_pool.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 
 namespace switchyard {
 
-absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheShape& shape, int64_t num_blocks) {
+absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheShape& shape, int64_t num_blocks,
+                                                                 KvMemory memory) {
   if (shape.layers <= 0 || shape.kv_heads <= 0 || shape.head_dim <= 0 || shape.block_size <= 0 || num_blocks <= 0 ||
       num_blocks > (int64_t{1} << 30)) {
     return absl::InvalidArgumentError("KV cache: layers, kv heads, head dim, block size and block count must be positive");
@@ -14,6 +17,7 @@ absl::StatusOr<std::unique_ptr<KvBlockPool>> KvBlockPool::Create(const KvCacheSh
   if (shape.dtype != DType::kF32 && shape.dtype != DType::kF16) {
     return absl::InvalidArgumentError("KV cache: the element type must be f32 or f16");
   }
+  if (memory == KvMemory::kNone) return std::make_unique<KvBlockPool>(PassKey(), shape, num_blocks, HugePageBuffer());
   // Huge pages: decode walks a sequence's blocks in every layer each token.
   auto data = HugePageBuffer::Allocate(static_cast<size_t>(shape.BlockBytes() * num_blocks));
   if (!data.ok()) {
@@ -30,6 +34,16 @@ KvBlockPool::KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks,
   free_.reserve(static_cast<size_t>(num_blocks));
   // Handed out lowest id first.
   for (int64_t b = num_blocks - 1; b >= 0; --b) free_.push_back(static_cast<int32_t>(b));
+}
+
+void KvBlockPool::NoMemory() const {
+  // A programming error, not an input one: the caller ran a host computation on a pool whose
+  // data is on a device. Reading on would read whatever lies at address 0 + offset.
+  std::fprintf(stderr,
+               "KvBlockPool: K/V data of a bookkeeping-only pool (KvMemory::kNone, %lld blocks) was accessed; its data "
+               "lives in device memory. Build the pool with KvMemory::kHost for a host runner.\n",
+               static_cast<long long>(num_blocks_));
+  std::abort();
 }
 
 void KvBlockPool::Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v) {

@@ -8,6 +8,12 @@
 // f16 (KvCacheShape::dtype), which halves the memory per cached token and the bytes attention
 // reads per decoded token, as llama.cpp's default f16 cache does, at the cost of rounding the
 // cached keys and values to 11 significant bits.
+// Bookkeeping-only pools (KvMemory::kNone) hand out block ids and keep the accounting exactly
+// as above but hold no K/V memory: the data of their block ids lives elsewhere (the CUDA
+// runner's device cache, cuda_runner.h), so a 30 GB device cache costs no host RAM. Reading or
+// writing K/V of such a pool is a bug; K(), V(), K16(), V16() and Write() abort naming it rather
+// than hand out a pointer to nothing. Runners check has_memory() first and return a Status.
+//
 // Thread safety: Allocate/Free/counters are internally locked; the K/V memory of a block is
 // written only by the forward pass that owns the sequence holding it.
 #ifndef SWITCHYARD_WORKERS_ENGINE_KV_KV_BLOCK_POOL_H_
@@ -19,6 +25,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -38,10 +45,17 @@ struct KvCacheShape {
   int64_t BlockBytes() const { return layers * 2 * kv_heads * block_size * head_dim * ElementBytes(); }
 };
 
+// Whether a pool holds the K/V data of its blocks.
+enum class KvMemory {
+  kHost,  // in host memory (huge pages): the CPU runner reads and writes it
+  kNone,  // bookkeeping only: block ids and accounting; the data is in a device's memory
+};
+
 class KvBlockPool {
  public:
   // InvalidArgument for a non-positive shape; ResourceExhausted if the memory cannot be had.
-  static absl::StatusOr<std::unique_ptr<KvBlockPool>> Create(const KvCacheShape& shape, int64_t num_blocks);
+  static absl::StatusOr<std::unique_ptr<KvBlockPool>> Create(const KvCacheShape& shape, int64_t num_blocks,
+                                                             KvMemory memory = KvMemory::kHost);
 
   // A free block, or nullopt when all are in use ("no room" is a normal answer: the caller
   // waits or refuses the request).
@@ -50,16 +64,19 @@ class KvBlockPool {
   int64_t free_blocks() const ABSL_LOCKS_EXCLUDED(mu_);
   int64_t num_blocks() const { return num_blocks_; }
   const KvCacheShape& shape() const { return shape_; }
+  // False for a bookkeeping-only pool (KvMemory::kNone).
+  bool has_memory() const { return data_ != nullptr; }
 
   // K: [kv_heads][head_dim][block_size], V: [kv_heads][block_size][head_dim] for (layer, block).
+  // REQUIRES: has_memory() (aborts with a message otherwise).
   // f32 pools (dtype kF32):
-  float* K(int64_t layer, int32_t block) { return reinterpret_cast<float*>(data_) + Offset(layer, block, 0); }
-  float* V(int64_t layer, int32_t block) { return reinterpret_cast<float*>(data_) + Offset(layer, block, 1); }
+  float* K(int64_t layer, int32_t block) { return reinterpret_cast<float*>(Data()) + Offset(layer, block, 0); }
+  float* V(int64_t layer, int32_t block) { return reinterpret_cast<float*>(Data()) + Offset(layer, block, 1); }
   // f16 pools (dtype kF16), the same layout:
-  uint16_t* K16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(data_) + Offset(layer, block, 0); }
-  uint16_t* V16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(data_) + Offset(layer, block, 1); }
+  uint16_t* K16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(Data()) + Offset(layer, block, 0); }
+  uint16_t* V16(int64_t layer, int32_t block) { return reinterpret_cast<uint16_t*>(Data()) + Offset(layer, block, 1); }
   // Stores one position's keys and values ([kv_heads][head_dim] each, f32) at `slot` of
-  // `block`, rounded to f16 in an f16 pool.
+  // `block`, rounded to f16 in an f16 pool. REQUIRES: has_memory().
   void Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v);
 
   // Only Create builds pools.
@@ -70,6 +87,12 @@ class KvBlockPool {
   KvBlockPool(PassKey, const KvCacheShape& shape, int64_t num_blocks, HugePageBuffer data);
 
  private:
+  // The K/V memory; one predictable branch per block access guards bookkeeping-only pools.
+  std::byte* Data() const {
+    if (ABSL_PREDICT_FALSE(data_ == nullptr)) NoMemory();
+    return data_;
+  }
+  [[noreturn]] void NoMemory() const;
   int64_t Offset(int64_t layer, int32_t block, int kv) const {
     return ((layer * num_blocks_ + block) * 2 + kv) * per_kv_;
   }

@@ -49,8 +49,15 @@ absl::StatusOr<GenerationResult> Generator::Generate(absl::Span<const int32_t> p
   result.prompt_tokens.assign(prompt.begin(), prompt.end());
   KvSequence seq(&pool_);
   std::vector<float> logits(static_cast<size_t>(V));
-  SequenceChunk first{&seq, prompt, false};
-  if (absl::Status s = runner_.Forward({&first, 1}, logits.data()); !s.ok()) return s;
+  // The prompt in one Forward where the runner allows it (the CPU), else in its largest batches;
+  // only the last chunk's last token needs logits.
+  const int64_t most = std::max<int64_t>(1, runner_.max_batch_tokens());
+  for (size_t at = 0; at < prompt.size();) {
+    const size_t n = static_cast<size_t>(std::min<int64_t>(most, static_cast<int64_t>(prompt.size() - at)));
+    SequenceChunk chunk{&seq, prompt.subspan(at, n), false, /*want_logits=*/at + n == prompt.size()};
+    if (absl::Status s = runner_.Forward({&chunk, 1}, logits.data()); !s.ok()) return s;
+    at += n;
+  }
 
   Sampler sampler(sp, V);
   sampler.AddPrompt(prompt);

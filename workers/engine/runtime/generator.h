@@ -1,5 +1,5 @@
-// Generator: one sequence from prompt to finish on a Qwen3Runner: prefill, then decode token
-// by token with the Sampler, streaming text that never splits a UTF-8 character or shows a
+// Generator: one sequence from prompt to finish on a ModelRunner (CPU or CUDA): prefill (in
+// chunks of at most the runner's max_batch_tokens()), then decode token by token with the Sampler, streaming text that never splits a UTF-8 character or shows a
 // stop string, and reporting each step's top logits. The worker's scheduler (issue #6) runs
 // many sequences at once; this is the single-sequence path of switchyard-generate and tests.
 // Thread safety: one Generate() at a time per runner.
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "workers/engine/kv/kv_block_pool.h"
-#include "workers/engine/runtime/qwen3_runner.h"
+#include "workers/engine/runtime/model_runner.h"
 #include "workers/engine/sampling/sampling_params.h"
 #include "workers/engine/tokenizer/tokenizer.h"
 
@@ -50,8 +50,9 @@ struct GenerateOptions {
 
 class Generator {
  public:
-  // All three must outlive the generator.
-  Generator(Qwen3Runner& runner, const Tokenizer& tokenizer, KvBlockPool& pool)
+  // All three must outlive the generator. `pool` must be made from runner.KvPoolFor()
+  // (MakeKvPool).
+  Generator(ModelRunner& runner, const Tokenizer& tokenizer, KvBlockPool& pool)
       : runner_(runner), tokenizer_(tokenizer), pool_(pool) {}
 
   // InvalidArgument for an empty prompt, a prompt that leaves no room in the context (naming
@@ -61,7 +62,7 @@ class Generator {
                                             const std::function<void(const GenerationStep&)>& on_step);
 
  private:
-  Qwen3Runner& runner_;
+  ModelRunner& runner_;
   const Tokenizer& tokenizer_;
   KvBlockPool& pool_;
 };

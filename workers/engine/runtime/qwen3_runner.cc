@@ -95,15 +95,11 @@ std::string Qwen3Runner::ProfileReport() const {
 }
 
 KvCacheShape Qwen3Runner::kv_shape(int64_t block_size, DType dtype) const {
-  return KvCacheShape{config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, block_size, dtype};
+  return ModelKvShape(config_, block_size, dtype);
 }
 
-int64_t Qwen3Runner::LogitRows(absl::Span<const SequenceChunk> chunks) {
-  int64_t rows = 0;
-  for (const SequenceChunk& c : chunks) {
-    if (c.want_logits) rows += c.all_logits ? static_cast<int64_t>(c.tokens.size()) : 1;
-  }
-  return rows;
+KvPoolSpec Qwen3Runner::KvPoolFor(const KvPoolSpec& wish) const {
+  return KvPoolSpec{kv_shape(wish.shape.block_size, wish.shape.dtype), wish.num_blocks, KvMemory::kHost};
 }
 
 namespace {
@@ -202,27 +198,18 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   }
 }
 
-absl::Status ValidateChunk(const SequenceChunk& ch, const ModelConfig& c) {
-  if (ch.tokens.empty()) return absl::InvalidArgumentError("a sequence chunk has no tokens");
-  for (int32_t id : ch.tokens) {
-    if (id < 0 || id >= c.vocab_size) {
-      return absl::InvalidArgumentError(absl::StrCat("token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")"));
-    }
-  }
-  const int64_t end = ch.kv->length() + static_cast<int64_t>(ch.tokens.size());
-  if (end > c.max_position_embeddings) {
-    return absl::InvalidArgumentError(absl::StrCat("sequence of ", end, " tokens exceeds the model's context of ",
-                                                   c.max_position_embeddings, " tokens"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float* logits) {
   const ModelConfig& c = config_;
   const int64_t h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads, d = c.head_dim;
+  if (chunks.empty()) return absl::InvalidArgumentError("CPU runner: no sequence chunks");
   int64_t T = 0;
   for (const SequenceChunk& ch : chunks) {
     if (absl::Status s = ValidateChunk(ch, c); !s.ok()) return s;
+    if (!ch.kv->pool()->has_memory()) {
+      return absl::FailedPreconditionError(
+          "CPU runner: a sequence's KvBlockPool is bookkeeping-only (its K/V data lives in device memory); "
+          "build it with KvPoolFor() / MakeKvPool");
+    }
     T += static_cast<int64_t>(ch.tokens.size());
   }
   // Reserve cache space before computing anything. On ResourceExhausted no sequence's length

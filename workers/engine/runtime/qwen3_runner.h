@@ -25,6 +25,7 @@
 #include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/model/model_loader.h"
+#include "workers/engine/runtime/model_runner.h"
 #include "workers/engine/runtime/rope.h"
 
 namespace switchyard {
@@ -49,34 +50,23 @@ struct MatmulMode {
   }
 };
 
-// The new tokens of one sequence in a batch. Their positions continue from kv->length().
-struct SequenceChunk {
-  KvSequence* kv;
-  absl::Span<const int32_t> tokens;
-  bool all_logits = false;  // logits for every token (scoring a prompt), or only the last
-  bool want_logits = true;  // false: none (a prefill chunk in the middle of a prompt)
-};
-
-// What every backend's Forward checks of a chunk before computing anything: it has tokens, its
-// ids are inside the vocabulary and it ends within the model's context. InvalidArgument naming
-// the offending value otherwise.
-absl::Status ValidateChunk(const SequenceChunk& chunk, const ModelConfig& config);
-
-class Qwen3Runner {
+class Qwen3Runner final : public ModelRunner {
  public:
   // `model` must outlive the runner. Unimplemented for configs the runner cannot compute.
   static absl::StatusOr<std::unique_ptr<Qwen3Runner>> Create(const LoadedModel& model, const RunnerOptions& options);
 
   // Runs the chunks, appends their K/V to each sequence's cache, and writes logits rows to
-  // `logits` ([rows, vocab_size()], rows = sum over chunks wanting logits of all_logits ? count : 1).
-  // InvalidArgument for token ids outside the vocabulary or positions past max_context();
-  // ResourceExhausted when the KV pool has no room (no sequence is changed then).
-  absl::Status Forward(absl::Span<const SequenceChunk> chunks, float* logits);
+  // `logits` ([rows, vocab_size()], rows = LogitRows(chunks)). InvalidArgument for token ids
+  // outside the vocabulary or positions past max_context(); FailedPrecondition for a
+  // bookkeeping-only pool (its data is not in host memory); ResourceExhausted when the KV pool
+  // has no room (no sequence is changed then).
+  absl::Status Forward(absl::Span<const SequenceChunk> chunks, float* logits) override;
 
-  static int64_t LogitRows(absl::Span<const SequenceChunk> chunks);
-  int64_t vocab_size() const { return config_.vocab_size; }
-  int64_t max_context() const { return config_.max_position_embeddings; }
-  const ModelConfig& config() const { return config_; }
+  static int64_t LogitRows(absl::Span<const SequenceChunk> chunks) { return switchyard::LogitRows(chunks); }
+  const ModelConfig& config() const override { return config_; }
+  // Any host pool of kv_shape(wish's block size, dtype): the wish, with host memory.
+  KvPoolSpec KvPoolFor(const KvPoolSpec& wish) const override;
+  absl::string_view device_name() const override { return "cpu"; }
   const LoadedModel& model() const { return model_; }  // the weights the runner reads
   KvCacheShape kv_shape(int64_t block_size = 16, DType dtype = DType::kF32) const;
   ThreadPool& threads() { return pool_; }

@@ -6,24 +6,33 @@
 
 namespace switchyard {
 
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(Qwen3Runner* runner, const Tokenizer* tokenizer,
+int64_t EngineOptions::KvBlocks(int64_t max_context) const {
+  if (kv_blocks > 0) return kv_blocks;
+  const int64_t positions = std::min<int64_t>(max_context, 2048) * max_batch;
+  return (positions + block_size - 1) / block_size;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(ModelRunner* runner, const Tokenizer* tokenizer,
                                                        const EngineOptions& options) {
   if (options.max_batch < 1 || options.max_queue < 0 || options.block_size < 1 || options.step_tokens < 1) {
     return absl::InvalidArgumentError("engine: max_batch, block_size and step_tokens must be positive");
   }
-  int64_t blocks = options.kv_blocks;
-  if (blocks <= 0) {
-    const int64_t positions = std::min<int64_t>(runner->max_context(), 2048) * options.max_batch;
-    blocks = (positions + options.block_size - 1) / options.block_size;
+  // A step carries up to step_tokens tokens (the scheduler's budget): the runner must take them.
+  if (options.step_tokens > runner->max_batch_tokens()) {
+    return absl::InvalidArgumentError(absl::StrCat("engine: step_tokens ", options.step_tokens, " exceeds the ",
+                                                   runner->device_name(), " runner's largest batch of ",
+                                                   runner->max_batch_tokens(), " tokens"));
   }
-  auto pool = KvBlockPool::Create(runner->kv_shape(options.block_size, options.kv_dtype), blocks);
+  const KvPoolSpec wish{ModelKvShape(runner->config(), options.block_size, options.kv_dtype),
+                        options.KvBlocks(runner->max_context()), KvMemory::kHost};
+  auto pool = MakeKvPool(*runner, wish);
   if (!pool.ok()) return pool.status();
   auto engine = std::make_unique<Engine>(PassKey(), runner, tokenizer, options, std::move(*pool));
   engine->thread_ = std::thread([e = engine.get()] { e->Loop(); });
   return engine;
 }
 
-Engine::Engine(PassKey, Qwen3Runner* runner, const Tokenizer* tokenizer, const EngineOptions& options,
+Engine::Engine(PassKey, ModelRunner* runner, const Tokenizer* tokenizer, const EngineOptions& options,
                std::unique_ptr<KvBlockPool> pool)
     : runner_(runner),
       tokenizer_(tokenizer),
@@ -131,7 +140,7 @@ void Engine::Step(const StepPlan& plan) {
                                    /*all_logits=*/false, /*want_logits=*/it.samples});
   }
   const int64_t V = runner_->vocab_size();
-  logits_.resize(static_cast<size_t>(Qwen3Runner::LogitRows(chunks) * V));
+  logits_.resize(static_cast<size_t>(LogitRows(chunks) * V));
   absl::Status st = runner_->Forward(chunks, logits_.data());
   if (!st.ok()) {
     // The scheduler reserved blocks ahead, so this is a bug or an impossible input: end the

@@ -5,7 +5,7 @@
 // Sequences join and leave the batch at token boundaries; a cancelled sequence leaves, and
 // its KV blocks return to the pool, at the next step.
 //
-//   Engine engine(runner, tokenizer, {.max_batch = 16, .max_queue = 64});
+//   auto engine = Engine::Create(runner, tokenizer, {.max_batch = 16, .max_queue = 64});  // any ModelRunner
 //   auto handle = engine.Submit({.prompt = ids, .sampling = params, .on_output = push_to_stream});
 //   handle->Cancel();  // from any thread
 //
@@ -22,7 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "workers/engine/runtime/qwen3_runner.h"
+#include "workers/engine/runtime/model_runner.h"
 #include "workers/engine/sched/scheduler.h"
 #include "workers/engine/sched/sequence.h"
 #include "workers/engine/tokenizer/tokenizer.h"
@@ -36,6 +36,11 @@ struct EngineOptions {
   int64_t block_size = 16;
   int64_t step_tokens = 256;     // prefill chunk budget per step
   DType kv_dtype = DType::kF32;  // kF16 halves the cache per token (KvBlockPool)
+
+  // Blocks of the KV pool for a model of `max_context` positions: kv_blocks, or (0) enough for
+  // max_batch sequences of min(max_context, 2048) positions. A device cache sized before the
+  // engine exists (DeviceOptions::kv_blocks) takes the same number.
+  int64_t KvBlocks(int64_t max_context) const;
 };
 
 struct EngineStats {
@@ -60,8 +65,11 @@ class RequestHandle {
 
 class Engine {
  public:
-  // `runner` and `tokenizer` must outlive the engine. Starts the engine thread.
-  static absl::StatusOr<std::unique_ptr<Engine>> Create(Qwen3Runner* runner, const Tokenizer* tokenizer,
+  // `runner` and `tokenizer` must outlive the engine. Starts the engine thread. The KV pool is
+  // built from runner->KvPoolFor(the options' block size, dtype and KvBlocks()): a device
+  // runner's own (bookkeeping-only) pool whatever the options say; Stats() reports its size.
+  // InvalidArgument for non-positive options or a step_tokens over runner->max_batch_tokens().
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(ModelRunner* runner, const Tokenizer* tokenizer,
                                                         const EngineOptions& options);
   ~Engine();  // finishes every sequence as cancelled and joins the thread
 
@@ -77,14 +85,14 @@ class Engine {
     friend class Engine;
     PassKey() = default;
   };
-  Engine(PassKey, Qwen3Runner* runner, const Tokenizer* tokenizer, const EngineOptions& options,
+  Engine(PassKey, ModelRunner* runner, const Tokenizer* tokenizer, const EngineOptions& options,
          std::unique_ptr<KvBlockPool> pool);
 
  private:
   void Loop();
   void Step(const StepPlan& plan);
 
-  Qwen3Runner* runner_;
+  ModelRunner* runner_;
   const Tokenizer* tokenizer_;
   EngineOptions options_;
   std::unique_ptr<KvBlockPool> pool_;

@@ -2,7 +2,7 @@
 // prompt logits and teacher-forced greedy steps within 1e-3 of llama.cpp's (as
 // qwen3_fixture_test checks the CPU runner) and close to the CPU runner's; the GEMV decode path;
 // a batch of decode steps equal to each sequence alone; a replayed decode graph equal to the
-// plain path; clear errors for bad ids, a mismatched pool and MoE.
+// plain path; clear errors for bad ids and a mismatched pool. (MoE: cuda_runner_moe_test.cc.)
 #include "workers/engine/backend/cuda/runner/cuda_runner.h"
 
 #include <algorithm>
@@ -212,17 +212,6 @@ TEST_F(CudaRunnerTest, BadInputsAreInvalidArgument) {
   const int32_t tok = 1;
   SequenceChunk chunk{&wrong, {&tok, 1}, false};
   EXPECT_EQ(gpu->Forward({&chunk, 1}, logits.data()).code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST(CudaRunnerMoeTest, MoeIsUnimplementedForNow) {
-  SWITCHYARD_REQUIRE_SHARED();
-  auto dir = testing::FixtureDir("qwen3-tiny-moe");
-  if (!dir) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-moe is absent";
-  auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
-  ASSERT_TRUE(m.ok()) << m.status();
-  auto r = CudaRunner::Create(**m, CudaRunnerOptions{});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnimplemented) << r.status();
-  EXPECT_NE(r.status().message().find("MoE is next"), std::string::npos) << r.status();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "workers/engine/backend/cuda/cuda_compat.h"
@@ -237,6 +239,158 @@ __global__ void __launch_bounds__(kCopyThreads)
   }
 }
 
+// ---- expert GEMVs ----
+constexpr int kExpertWarps = 4;  // output rows per expert GEMV block
+
+// The j-th expert (ascending id) with a nonzero count, or -1 when fewer are active. Every lane
+// gets the same answer (ballots over the counts, 32 experts per round).
+__device__ __forceinline__ int ActiveExpert(const int* __restrict__ counts, int experts, int j, int lane) {
+  const unsigned lower = (1u << lane) - 1u;
+  int seen = 0;
+  for (int base = 0; base < experts; base += 32) {
+    const bool active = base + lane < experts && counts[base + lane] > 0;
+    const unsigned mask = __ballot_sync(kFull, active);
+    const int n = __popc(mask);
+    if (j < seen + n) {
+      const unsigned hit = __ballot_sync(kFull, active && __popc(mask & lower) == j - seen);
+      return base + __ffs(static_cast<int>(hit)) - 1;
+    }
+    seen += n;
+  }
+  return -1;
+}
+
+// f(integral_constant<int, 0>), ..., f(integral_constant<int, N - 1>): loops over a kernel's
+// per-row accumulators unrolled by the compiler's front end, so the arrays stay in registers
+// (with plain loops ptxas kept them in local memory on sm_80 once four of them were live).
+template <class F, int... I>
+__device__ __forceinline__ void UnrollImpl(F&& f, std::integer_sequence<int, I...>) {
+  (f(std::integral_constant<int, I>{}), ...);
+}
+template <int N, class F>
+__device__ __forceinline__ void Unroll(F&& f) {
+  UnrollImpl(f, std::make_integer_sequence<int, N>{});
+}
+
+__device__ __forceinline__ float4 Bf16x8Lo(uint4 u) {  // bf16 to f32 is a 16-bit shift
+  return make_float4(__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u), __uint_as_float(u.y << 16),
+                     __uint_as_float(u.y & 0xffff0000u));
+}
+__device__ __forceinline__ float4 Bf16x8Hi(uint4 u) {
+  return make_float4(__uint_as_float(u.z << 16), __uint_as_float(u.z & 0xffff0000u), __uint_as_float(u.w << 16),
+                     __uint_as_float(u.w & 0xffff0000u));
+}
+// a + w . x over 8 values, summed in index order (as GemvKernel).
+__device__ __forceinline__ float Dot8(float a, float4 wl, float4 wh, float4 xl, float4 xh) {
+  a += wl.x * xl.x;
+  a += wl.y * xl.y;
+  a += wl.z * xl.z;
+  a += wl.w * xl.w;
+  a += wh.x * xh.x;
+  a += wh.y * xh.y;
+  a += wh.z * xh.z;
+  a += wh.w * xh.w;
+  return a;
+}
+
+// The lane's share of x[t, :] . g[:] (and x[t, :] . u[:] when kGlu) for kT rows t of x, as
+// GemvKernel walks a row: values before g's first 16-byte boundary one per lane, then 16-byte
+// pieces l, l + 32, ..., then the last K - body values one per lane. g and u are rows of the
+// same [E, M, K] layout, so they share their alignment.
+template <int kT, bool kGlu>
+__device__ __forceinline__ void RowDots(float (&ag)[kT], float (&au)[kT], const float* __restrict__ x, int K,
+                                        const __nv_bfloat16* __restrict__ g, const __nv_bfloat16* __restrict__ u,
+                                        int lane) {
+  int head = static_cast<int>(((16u - (reinterpret_cast<uintptr_t>(g) & 15u)) & 15u) / 2u);
+  if (head > K) head = K;
+  const int body_end = head + (K - head) / 8 * 8;
+  const bool x_vec = ((reinterpret_cast<uintptr_t>(x) | static_cast<uintptr_t>(head) * 4u |
+                       static_cast<uintptr_t>(K) * 4u) & 15u) == 0;
+  auto one = [&](int k) {
+    const float wg = __bfloat162float(g[k]);
+    const float wu = kGlu ? __bfloat162float(u[k]) : 0.0f;
+    Unroll<kT>([&](auto c) {
+      constexpr int t = decltype(c)::value;
+      const float xv = x[static_cast<int64_t>(t) * K + k];
+      ag[t] += wg * xv;
+      if constexpr (kGlu) au[t] += wu * xv;
+    });
+  };
+  if (lane < head) one(lane);
+  for (int k = head + 8 * lane; k < body_end; k += 8 * 32) {
+    const uint4 pg = *reinterpret_cast<const uint4*>(g + k);
+    const float4 gl = Bf16x8Lo(pg), gh = Bf16x8Hi(pg);
+    float4 ul = make_float4(0.0f, 0.0f, 0.0f, 0.0f), uh = ul;
+    if constexpr (kGlu) {
+      const uint4 pu = *reinterpret_cast<const uint4*>(u + k);
+      ul = Bf16x8Lo(pu);
+      uh = Bf16x8Hi(pu);
+    }
+    Unroll<kT>([&](auto c) {
+      constexpr int t = decltype(c)::value;
+      const float* xt = x + static_cast<int64_t>(t) * K + k;
+      const float4 xl = x_vec ? Load4(xt) : make_float4(xt[0], xt[1], xt[2], xt[3]);
+      const float4 xh = x_vec ? Load4(xt + 4) : make_float4(xt[4], xt[5], xt[6], xt[7]);
+      ag[t] = Dot8(ag[t], gl, gh, xl, xh);
+      if constexpr (kGlu) au[t] = Dot8(au[t], ul, uh, xl, xh);
+    });
+  }
+  if (body_end + lane < K) one(body_end + lane);
+}
+
+__device__ __forceinline__ float WarpSumF(float v) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(kFull, v, o);
+  return v;
+}
+
+// kT rows x[0..kT) of one expert against its weight row(s); lane t stores row t's output y[t*M].
+template <int kT, bool kGlu>
+__device__ __forceinline__ void ExpertRows(const float* __restrict__ x, int K, const __nv_bfloat16* __restrict__ g,
+                                           const __nv_bfloat16* __restrict__ u, int lane, float* __restrict__ y,
+                                           int M) {
+  float ag[kT], au[kT];
+  Unroll<kT>([&](auto c) {
+      constexpr int t = decltype(c)::value;
+    ag[t] = 0.0f;
+    au[t] = 0.0f;
+  });
+  RowDots<kT, kGlu>(ag, au, x, K, g, u, lane);
+  Unroll<kT>([&](auto c) {
+      constexpr int t = decltype(c)::value;
+    float v = WarpSumF(ag[t]);
+    if constexpr (kGlu) v = v / (1.0f + expf(-v)) * WarpSumF(au[t]);  // cpu::SiluMul's formula
+    if (lane == t) y[static_cast<int64_t>(t) * M] = v;
+  });
+}
+
+// One warp per output row m of the block's expert (blockIdx.y-th active one); its rows in
+// steps of kStep, then one at a time. The whole block shares the expert, so blocks and warps leave
+// whole (no barriers here).
+template <bool kGlu>
+__global__ void __launch_bounds__(32 * kExpertWarps)
+    MoeExpertGemvKernel(const float* __restrict__ xe, int K, const __nv_bfloat16* __restrict__ w0,
+                        const __nv_bfloat16* __restrict__ w1, int M, int experts, const int* __restrict__ counts,
+                        const int* __restrict__ offsets, float* __restrict__ y) {
+  const int m = static_cast<int>(blockIdx.x) * kExpertWarps + static_cast<int>(threadIdx.x) / 32;
+  if (m >= M) return;  // the whole warp
+  const int lane = static_cast<int>(threadIdx.x) % 32;
+  const int e = ActiveExpert(counts, experts, static_cast<int>(blockIdx.y), lane);
+  if (e < 0) return;
+  const int64_t at = (static_cast<int64_t>(e) * M + m) * K;
+  const __nv_bfloat16* g = w0 + at;
+  const __nv_bfloat16* u = kGlu ? w1 + at : w0 + at;  // unread unless kGlu
+  int r = offsets[e];
+  const int end = r + counts[e];
+  // Two products per row with kGlu: 4 rows a step keep the accumulators in registers.
+  constexpr int kStep = kGlu ? 4 : 8;
+  for (; r + kStep <= end; r += kStep) {
+    ExpertRows<kStep, kGlu>(xe + static_cast<int64_t>(r) * K, K, g, u, lane, y + static_cast<int64_t>(r) * M + m, M);
+  }
+  for (; r < end; ++r) {
+    ExpertRows<1, kGlu>(xe + static_cast<int64_t>(r) * K, K, g, u, lane, y + static_cast<int64_t>(r) * M + m, M);
+  }
+}
+
 absl::Status CheckShape(const char* name, const MoeShape& s) {
   if (s.capacity < 0 || s.experts < 1 || s.experts > kMaxExperts || s.k < 1 || s.k > kMaxTopK || s.k > s.experts ||
       s.capacity * s.k > 2147483647) {
@@ -344,6 +498,44 @@ absl::Status MoeCombine(const float* ye, const float* weights, const int32_t* id
       vec ? Launch<MoeCombineKernel<4>>(grid, block, 0, stream, ye, weights, ids, d.rows, T, k, shape.num_tokens, h, y)
           : Launch<MoeCombineKernel<1>>(grid, block, 0, stream, ye, weights, ids, d.rows, T, k, shape.num_tokens, h, y);
   return CudaOk(e, "MoeCombine");
+}
+
+namespace {
+
+absl::Status ExpertGemv(const char* name, const float* xe, const MoeShape& shape, int64_t K,
+                        const __nv_bfloat16* w0, const __nv_bfloat16* w1, int64_t M, const MoeDispatch& d, float* y,
+                        cudaStream_t stream) {
+  if (absl::Status s = CheckShape(name, shape); !s.ok()) return s;
+  if (K < 1 || K > (int64_t{1} << 30) || M < 0 || M > (int64_t{1} << 30) ||
+      shape.experts * M * K > (int64_t{1} << 40) || !Aligned(xe, 4) || !Aligned(w0, 2) ||
+      (w1 != nullptr && !Aligned(w1, 2)) || !Aligned(y, 4)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": K=", K, " M=", M, " experts=", shape.experts,
+                                                   " (pointers aligned to their element)"));
+  }
+  const int64_t slots = shape.capacity * shape.k;
+  if (slots == 0 || M == 0) return absl::OkStatus();
+  const dim3 grid(static_cast<unsigned>((M + kExpertWarps - 1) / kExpertWarps),
+                  static_cast<unsigned>(slots < shape.experts ? slots : shape.experts));
+  const dim3 block(32 * kExpertWarps);
+  const int k = static_cast<int>(K), m = static_cast<int>(M), E = static_cast<int>(shape.experts);
+  const cudaError_t e =
+      w1 != nullptr
+          ? Launch<MoeExpertGemvKernel<true>>(grid, block, 0, stream, xe, k, w0, w1, m, E, d.counts, d.offsets, y)
+          : Launch<MoeExpertGemvKernel<false>>(grid, block, 0, stream, xe, k, w0, w1, m, E, d.counts, d.offsets, y);
+  return CudaOk(e, name);
+}
+
+}  // namespace
+
+absl::Status MoeExpertGemv(const float* xe, const MoeShape& shape, int64_t K, const __nv_bfloat16* w, int64_t M,
+                           const MoeDispatch& d, float* ye, cudaStream_t stream) {
+  return ExpertGemv("MoeExpertGemv", xe, shape, K, w, nullptr, M, d, ye, stream);
+}
+
+absl::Status MoeExpertGateUp(const float* xe, const MoeShape& shape, int64_t K, const __nv_bfloat16* gate,
+                             const __nv_bfloat16* up, int64_t M, const MoeDispatch& d, float* a, cudaStream_t stream) {
+  if (up == nullptr) return absl::InvalidArgumentError("MoeExpertGateUp: no up weights");
+  return ExpertGemv("MoeExpertGateUp", xe, shape, K, gate, up, M, d, a, stream);
 }
 
 }  // namespace switchyard::cuda

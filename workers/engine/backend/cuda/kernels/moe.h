@@ -7,6 +7,9 @@
 //   MoeGather         token rows -> expert order, the input of the per-expert gate/up GEMMs
 //   MoeCombine        expert outputs -> token rows, weighted, summed over a token's experts in
 //                     ascending expert id (the CPU's order); no float atomics: reproducible
+//   MoeExpertGateUp,  the per-expert products as GEMVs over each expert's routed rows, the
+//   MoeExpertGemv     experts and rows read from the dispatch on the device (decode, small
+//                     batches; larger ones use per-expert GEMMs, see runner/cuda_runner.h)
 //
 // CUDA-graph friendly: every buffer is sized for the worst case (`capacity` tokens), grids are
 // sized for it too, and when `num_tokens` (a device int32) is given the kernels read the live
@@ -98,6 +101,37 @@ absl::Status MoeGather(const __nv_bfloat16* x, const MoeShape& shape, int64_t hi
 // bytes: 4 * (T*k*hidden + T*hidden) + 8*T*k   flops: 2 * T*k*hidden
 absl::Status MoeCombine(const float* ye, const float* weights, const int32_t* ids, const MoeShape& shape,
                         int64_t hidden, const MoeDispatch& d, float* y, cudaStream_t stream);
+
+// ---- expert products on the device's routing ----
+// GEMVs over each expert's routed rows, for decode and other small batches: the experts and
+// their row ranges come from the dispatch (counts, offsets) in device memory, never from the
+// host, so a decode step needs no host synchronization and can be captured as a CUDA graph.
+// Expert weights are stacked: expert e's matrix is w + e * M * K ([E, M, K] bf16, row-major,
+// [out, in] as torch stores each expert's Linear).
+//
+// Grid: (ceil(M / 4), min(E, capacity * k)); block y takes the y-th expert (ascending id) whose
+// count is nonzero, found by ballots over counts (blocks past the active experts leave at
+// once). One warp per output row m, as kernels/gemv.h: lane l reads 16-byte pieces l, l + 32,
+// ... of the expert's row and multiplies them into 8 of the expert's rows at a time (4 for
+// gate/up, which carries two accumulators per row), the rest one at a time; the expert's weight
+// row comes from memory once, and again from L1/L2 for each further step. Each output is one
+// warp's sum in a fixed order: reproducible, within gemv.h's bound ((K/256*8 + 8) * 2^-24 *
+// sum |x w|).
+
+// moe_expert_gemv  ye[r, m] = sum_k xe[r, k] * w_e[m, k] for r in [offsets[e], offsets[e+1])
+//   xe: [capacity*k, K] f32 (expert order, as MoeGather writes it)   w: [E, M, K] bf16
+//   ye: [capacity*k, M] f32 (rows past offsets[E] untouched)
+// bytes: 2*M*K per active expert + 4*(K + M) per routed row   flops: 2*M*K per routed row
+absl::Status MoeExpertGemv(const float* xe, const MoeShape& shape, int64_t K, const __nv_bfloat16* w, int64_t M,
+                           const MoeDispatch& d, float* ye, cudaStream_t stream);
+
+// moe_expert_gate_up  a[r, m] = silu(g) * u,  g = xe[r,:] . gate_e[m,:],  u = xe[r,:] . up_e[m,:]
+// (silu(g) = g / (1 + exp(-g)), as cpu::SiluMul): the SwiGLU input of each expert's down
+// projection, both products from one pass over xe.
+//   gate, up: [E, M, K] bf16   a: [capacity*k, M] f32
+// bytes: 4*M*K per active expert + 4*(K + M) per routed row   flops: 4*M*K per routed row
+absl::Status MoeExpertGateUp(const float* xe, const MoeShape& shape, int64_t K, const __nv_bfloat16* gate,
+                             const __nv_bfloat16* up, int64_t M, const MoeDispatch& d, float* a, cudaStream_t stream);
 
 }  // namespace switchyard::cuda
 

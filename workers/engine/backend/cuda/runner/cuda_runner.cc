@@ -14,6 +14,7 @@
 #include "workers/engine/backend/cuda/kernels/attention.h"
 #include "workers/engine/backend/cuda/kernels/embedding.h"
 #include "workers/engine/backend/cuda/kernels/gemv.h"
+#include "workers/engine/backend/cuda/kernels/moe.h"
 #include "workers/engine/backend/cuda/kernels/norm.h"
 #include "workers/engine/backend/cuda/kernels/rope.h"
 #include "workers/engine/backend/cuda/kernels/swiglu.h"
@@ -48,6 +49,24 @@ struct GraphExecDestroy {
   void operator()(CUgraphExec_st* g) const { cudaGraphExecDestroy(g); }
 };
 
+// y[n, M] = x[n, K] . w[M, K]^T with x given as bf16 hi + lo (runner_kernels.h): two bf16
+// GemmEx calls with f32 accumulation, the second adding to the first (see the header).
+absl::Status SplitGemm(cublasHandle_t h, const __nv_bfloat16* w, const __nv_bfloat16* hi, const __nv_bfloat16* lo,
+                       int64_t n, int64_t K, int64_t M, float* y) {
+  static const float kOne = 1.0f, kZero = 0.0f;
+  const int m = static_cast<int>(M), cols = static_cast<int>(n), k = static_cast<int>(K);
+  if (absl::Status st = CublasOk(cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, m, cols, k, &kOne, w, CUDA_R_16BF, k, hi,
+                                              CUDA_R_16BF, k, &kZero, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F,
+                                              CUBLAS_GEMM_DEFAULT),
+                                 "cublasGemmEx (expert, hi)");
+      !st.ok()) {
+    return st;
+  }
+  return CublasOk(cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, m, cols, k, &kOne, w, CUDA_R_16BF, k, lo, CUDA_R_16BF, k,
+                               &kOne, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+                  "cublasGemmEx (expert, lo)");
+}
+
 int64_t Bucket(int64_t context, int64_t cap) {
   int64_t b = 64;
   while (b < context) b *= 2;
@@ -59,7 +78,11 @@ int64_t Bucket(int64_t context, int64_t cap) {
 struct CudaRunner::State {
   struct Layer {
     DevicePtr input_norm, post_norm, q_norm, k_norm;  // f32 [hidden] / [head_dim]
-    DevicePtr wq, wk, wv, wo, gate, up, down;         // bf16, row-major [out, in]
+    DevicePtr wq, wk, wv, wo, gate, up, down;         // bf16, row-major [out, in]; gate..down null in MoE layers
+    bool moe = false;
+    // MoE layers, bf16 as stored: router [E, hidden]; each projection's experts stacked, expert
+    // e at e * rows * cols: gate, up [E, moe_inter, hidden], down [E, hidden, moe_inter].
+    DevicePtr router, expert_gate, expert_up, expert_down;
   };
   std::vector<Layer> layers;
   DevicePtr embedding, lm_head, final_norm;  // lm_head null when tied (the embedding serves)
@@ -67,6 +90,13 @@ struct CudaRunner::State {
   DeviceKvCache cache;
   // Scratch for options.max_tokens tokens.
   DevicePtr x, xn, q, k, v, attn, tmp, gate, up, head_in, logits, hi, lo, ints, floats, workspace;
+  // MoE scratch (MoE models only), for max_tokens tokens of k experts each: router logits
+  // [T, E] f32; ids, weights, dispatch (kernels/moe.h); expert-order rows xe [T*k, hidden] f32
+  // (the gathered input of the GEMV path, then every path's expert outputs); ea, eu [T*k, moe_inter]
+  // f32 (gate or SwiGLU output, up); ehi, elo [T*k, max(hidden, moe_inter)] bf16 (the split
+  // expert-order input of the GEMM path, then the split SwiGLU output).
+  DevicePtr router_logits, moe_ids, moe_weights, moe_counts, moe_offsets, moe_pairs, moe_rows, xe, ea, eu, ehi, elo;
+  std::vector<int32_t> host_offsets;  // [E + 1]: the GEMM path's once-per-layer read back
   int64_t workspace_floats = 0;
   int64_t table_capacity = 0;
   int sm_count = 132;
@@ -105,9 +135,13 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
   }
   if (absl::Status s = CudaOk(cudaSetDevice(options.device), "cudaSetDevice"); !s.ok()) return s;
   const ModelConfig& c = model.config();
-  if (c.architecture == Architecture::kQwen3Moe || c.num_experts > 0) {
-    return absl::UnimplementedError(
-        "CUDA runner: Qwen3-MoE is not supported yet (dense Qwen3 only; MoE is next, on kernels/moe.h)");
+  const bool moe = c.architecture == Architecture::kQwen3Moe && c.num_experts > 0;
+  if (moe && (c.num_experts > kMaxExperts || c.num_experts_per_tok < 1 || c.num_experts_per_tok > kMaxTopK ||
+              c.num_experts_per_tok > c.num_experts || c.moe_intermediate_size < 1)) {
+    return absl::UnimplementedError(absl::StrCat("CUDA runner: no MoE kernels for ", c.num_experts, " experts, top-",
+                                                 c.num_experts_per_tok, ", moe_intermediate_size ",
+                                                 c.moe_intermediate_size, " (kernels/moe.h: experts <= ", kMaxExperts,
+                                                 ", top-k <= ", kMaxTopK, ")"));
   }
   if (!AttentionHeadDimSupported(static_cast<int>(c.head_dim)) || c.num_key_value_heads <= 0 ||
       c.num_attention_heads % c.num_key_value_heads != 0 ||
@@ -154,6 +188,34 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
     *out = std::move(*p);
     return CudaOk(cudaMemcpy(out->get(), t.data, t.bytes(), cudaMemcpyHostToDevice), "cudaMemcpy (weight)");
   };
+  // One allocation per projection of a MoE layer, the experts' matrices (each bf16 as stored,
+  // all of one shape) back to back, so a kernel finds expert e's from its id alone.
+  auto upload_experts = [&](const std::string& layer, const char* proj, DevicePtr* out) -> absl::Status {
+    const int64_t E = c.num_experts;
+    size_t each = 0;
+    for (int64_t e = 0; e < E; ++e) {
+      const std::string name = absl::StrCat(layer, "mlp.experts.", e, ".", proj);
+      const TensorView& t = model.Tensor(name);
+      if (t.dtype != DType::kBF16) {
+        return absl::UnimplementedError(absl::StrCat("CUDA runner: tensor '", name, "' is not bf16 (only bf16 matrices are supported)"));
+      }
+      if (e == 0) {
+        each = t.bytes();
+        auto p = DeviceAlloc(each * static_cast<size_t>(E), "cudaMalloc (experts)");
+        if (!p.ok()) return p.status();
+        *out = std::move(*p);
+      } else if (t.bytes() != each) {
+        return absl::InvalidArgumentError(absl::StrCat("CUDA runner: tensor '", name, "' differs in size from expert 0's"));
+      }
+      if (absl::Status st = CudaOk(cudaMemcpy(static_cast<char*>(out->get()) + each * static_cast<size_t>(e), t.data,
+                                              each, cudaMemcpyHostToDevice),
+                                   "cudaMemcpy (expert)");
+          !st.ok()) {
+        return st;
+      }
+    }
+    return absl::OkStatus();
+  };
   auto upload_norm = [&](const std::string& name, DevicePtr* out) -> absl::Status {
     const TensorView& t = model.Tensor(name);
     std::vector<float> f(static_cast<size_t>(t.numel()));
@@ -175,11 +237,23 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
     for (auto [name, out] : {std::pair<const char*, DevicePtr*>{"self_attn.q_proj.weight", &L.wq},
                              {"self_attn.k_proj.weight", &L.wk},
                              {"self_attn.v_proj.weight", &L.wv},
-                             {"self_attn.o_proj.weight", &L.wo},
-                             {"mlp.gate_proj.weight", &L.gate},
-                             {"mlp.up_proj.weight", &L.up},
-                             {"mlp.down_proj.weight", &L.down}}) {
+                             {"self_attn.o_proj.weight", &L.wo}}) {
       if (absl::Status st = upload_matrix(p + name, out); !st.ok()) return st;
+    }
+    L.moe = c.IsMoeLayer(l);
+    if (!L.moe) {
+      for (auto [name, out] : {std::pair<const char*, DevicePtr*>{"mlp.gate_proj.weight", &L.gate},
+                               {"mlp.up_proj.weight", &L.up},
+                               {"mlp.down_proj.weight", &L.down}}) {
+        if (absl::Status st = upload_matrix(p + name, out); !st.ok()) return st;
+      }
+    } else {
+      if (absl::Status st = upload_matrix(p + "mlp.gate.weight", &L.router); !st.ok()) return st;
+      for (auto [name, out] : {std::pair<const char*, DevicePtr*>{"gate_proj.weight", &L.expert_gate},
+                               {"up_proj.weight", &L.expert_up},
+                               {"down_proj.weight", &L.expert_down}}) {
+        if (absl::Status st = upload_experts(p, name, out); !st.ok()) return st;
+      }
     }
     s.layers.push_back(std::move(L));
   }
@@ -235,6 +309,26 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
     if (!p.ok()) return p.status();
     *ptr = std::move(*p);
   }
+  if (moe) {
+    const int64_t E = c.num_experts, pairs = T * c.num_experts_per_tok, fm = c.moe_intermediate_size;
+    for (auto [ptr, bytes] : {std::pair<DevicePtr*, int64_t>{&s.router_logits, T * E * 4},
+                              {&s.moe_ids, pairs * 4},
+                              {&s.moe_weights, pairs * 4},
+                              {&s.moe_counts, E * 4},
+                              {&s.moe_offsets, (E + 1) * 4},
+                              {&s.moe_pairs, pairs * 4},
+                              {&s.moe_rows, pairs * 4},
+                              {&s.xe, pairs * h * 4},
+                              {&s.ea, pairs * fm * 4},
+                              {&s.eu, pairs * fm * 4},
+                              {&s.ehi, pairs * std::max(h, fm) * 2},
+                              {&s.elo, pairs * std::max(h, fm) * 2}}) {
+      auto p = DeviceAlloc(static_cast<size_t>(bytes), "cudaMalloc (MoE scratch)");
+      if (!p.ok()) return p.status();
+      *ptr = std::move(*p);
+    }
+    s.host_offsets.assign(static_cast<size_t>(E + 1), 0);
+  }
   r->ints_.assign(static_cast<size_t>(4 * T + s.table_capacity), 0);
   r->floats_.assign(static_cast<size_t>(T * d), 0.0f);
   return r;
@@ -268,7 +362,78 @@ absl::Status CudaRunner::Linear(const float* x, int64_t T, int64_t K, const void
                   "cublasGemmEx (lo)");
 }
 
-absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound) {
+absl::Status CudaRunner::Moe(size_t layer, int64_t T, bool decode) {
+  State& s = *s_;
+  const State::Layer& L = s.layers[layer];
+  const ModelConfig& c = config_;
+  const int64_t h = c.hidden_size, E = c.num_experts, k = c.num_experts_per_tok, fm = c.moe_intermediate_size;
+  cudaStream_t st = s.stream.get();
+  const float* xn = State::P<const float>(s.xn);
+  float* logits = State::P<float>(s.router_logits);
+  int32_t* ids = State::P<int32_t>(s.moe_ids);
+  float* weights = State::P<float>(s.moe_weights);
+  float *xe = State::P<float>(s.xe), *ea = State::P<float>(s.ea), *eu = State::P<float>(s.eu);
+  __nv_bfloat16 *ehi = State::P<__nv_bfloat16>(s.ehi), *elo = State::P<__nv_bfloat16>(s.elo);
+  const MoeShape shape{T, E, k, nullptr};
+  const MoeDispatch d{State::P<int32_t>(s.moe_counts), State::P<int32_t>(s.moe_offsets), State::P<int32_t>(s.moe_pairs),
+                      State::P<int32_t>(s.moe_rows)};
+  const bool gemv = T <= options_.gemv_max_tokens;
+  // Routing on the device: router logits in f32 (bf16 router weights, f32 or split-bf16
+  // activations, as every product here), softmax top-k with the CPU's tie order, then the
+  // per-expert row lists. Every token has k experts, so the routed rows are T*k.
+  if (absl::Status e = Linear(xn, T, h, L.router.get(), E, logits, true); !e.ok()) return e;
+  if (absl::Status e = RouterTopK(logits, shape, c.norm_topk_prob, ids, weights, st); !e.ok()) return e;
+  if (absl::Status e = MoeDispatchBuild(ids, shape, d, st); !e.ok()) return e;
+  const auto* gate = State::P<const __nv_bfloat16>(L.expert_gate);
+  const auto* up = State::P<const __nv_bfloat16>(L.expert_up);
+  const auto* down = State::P<const __nv_bfloat16>(L.expert_down);
+  if (gemv || decode) {
+    // GEMVs over each routed expert's rows; the experts and their rows are read from the
+    // dispatch on the device, so a decode step (captured in a graph) never waits on the host.
+    if (absl::Status e = MoeGather(xn, shape, h, d, xe, st); !e.ok()) return e;
+    if (absl::Status e = MoeExpertGateUp(xe, shape, h, gate, up, fm, d, ea, st); !e.ok()) return e;
+    if (absl::Status e = MoeExpertGemv(ea, shape, fm, down, h, d, xe, st); !e.ok()) return e;
+  } else {
+    // Prefill and mixed steps of more than gemv_max_tokens tokens: per-expert split-bf16
+    // GemmEx calls over the expert-order rows. cuBLAS takes each product's row count from the
+    // host, so this path reads the dispatch's offsets back: ONE host synchronization per MoE
+    // layer, on steps that are never captured (decode steps take the branch above). Padding every
+    // expert to the worst case instead would multiply the work by up to E / k.
+    const __nv_bfloat16* xhi = State::P<const __nv_bfloat16>(s.hi);
+    const __nv_bfloat16* xlo = State::P<const __nv_bfloat16>(s.lo);
+    if (absl::Status e = MoeGather(xhi, shape, h, d, ehi, st); !e.ok()) return e;
+    if (absl::Status e = MoeGather(xlo, shape, h, d, elo, st); !e.ok()) return e;
+    if (absl::Status e = CudaOk(cudaMemcpyAsync(s.host_offsets.data(), d.offsets, static_cast<size_t>(E + 1) * 4,
+                                                cudaMemcpyDeviceToHost, st),
+                                "cudaMemcpyAsync (MoE offsets)");
+        !e.ok()) {
+      return e;
+    }
+    if (absl::Status e = CudaOk(cudaStreamSynchronize(st), "cudaStreamSynchronize (MoE offsets)"); !e.ok()) return e;
+    const std::vector<int32_t>& off = s.host_offsets;
+    if (off[static_cast<size_t>(E)] != T * k) {
+      return absl::InternalError(absl::StrCat("CUDA runner: MoE dispatch routed ", off[static_cast<size_t>(E)], " rows, not ", T * k));
+    }
+    cublasHandle_t cb = s.cublas.get();
+    for (int64_t e = 0; e < E; ++e) {
+      const int64_t r = off[static_cast<size_t>(e)], n = off[static_cast<size_t>(e) + 1] - r;
+      if (n == 0) continue;
+      if (absl::Status x = SplitGemm(cb, gate + e * fm * h, ehi + r * h, elo + r * h, n, h, fm, ea + r * fm); !x.ok()) return x;
+      if (absl::Status x = SplitGemm(cb, up + e * fm * h, ehi + r * h, elo + r * h, n, h, fm, eu + r * fm); !x.ok()) return x;
+    }
+    if (absl::Status e = SiluMul(ea, eu, ea, T * k * fm, st); !e.ok()) return e;
+    if (absl::Status e = SplitBf16(ea, ehi, elo, T * k * fm, st); !e.ok()) return e;
+    for (int64_t e = 0; e < E; ++e) {
+      const int64_t r = off[static_cast<size_t>(e)], n = off[static_cast<size_t>(e) + 1] - r;
+      if (n == 0) continue;
+      if (absl::Status x = SplitGemm(cb, down + e * h * fm, ehi + r * fm, elo + r * fm, n, fm, h, xe + r * h); !x.ok()) return x;
+    }
+  }
+  // Each token's k outputs, weighted, summed in ascending expert id (the CPU's order).
+  return MoeCombine(xe, weights, ids, shape, h, d, State::P<float>(s.tmp), st);
+}
+
+absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound, bool decode) {
   State& s = *s_;
   const ModelConfig& c = config_;
   const int64_t h = c.hidden_size, H = c.num_attention_heads, G = c.num_key_value_heads, d = c.head_dim;
@@ -315,10 +480,14 @@ absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound) {
     SY_RETURN_IF_ERROR(Linear(attn, T, H * d, L.wo.get(), h, tmp, false));
     SY_RETURN_IF_ERROR(AddRmsNorm(x, tmp, State::P<const float>(L.post_norm), xn, T, h, eps, st));
     if (!gemv) SY_RETURN_IF_ERROR(Split(xn, T * h));
-    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.gate.get(), f, gate, true));
-    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.up.get(), f, up, true));
-    SY_RETURN_IF_ERROR(SiluMul(gate, up, gate, T * f, st));
-    SY_RETURN_IF_ERROR(Linear(gate, T, f, L.down.get(), h, tmp, false));
+    if (L.moe) {
+      SY_RETURN_IF_ERROR(Moe(l, T, decode));
+    } else {
+      SY_RETURN_IF_ERROR(Linear(xn, T, h, L.gate.get(), f, gate, true));
+      SY_RETURN_IF_ERROR(Linear(xn, T, h, L.up.get(), f, up, true));
+      SY_RETURN_IF_ERROR(SiluMul(gate, up, gate, T * f, st));
+      SY_RETURN_IF_ERROR(Linear(gate, T, f, L.down.get(), h, tmp, false));
+    }
     // The residual add, fused with the next layer's input norm, or with the final norm.
     const float* next = l + 1 < s.layers.size() ? State::P<const float>(s.layers[l + 1].input_norm)
                                                 : State::P<const float>(s.final_norm);
@@ -372,6 +541,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
   int32_t* tables = ids + 4 * cap;
   positions_.resize(static_cast<size_t>(T));
   int64_t t = 0, rows = 0, table_at = 0, context_bound = 0;
+  bool single = true;  // every chunk one token: no host synchronization in the step (Enqueue)
   bool decode = options_.decode_graphs;
   for (const SequenceChunk& ch : chunks) {
     const int64_t n = static_cast<int64_t>(ch.tokens.size());
@@ -388,6 +558,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
     if (ch.want_logits) {
       for (int64_t i = ch.all_logits ? t - n : t - 1; i < t; ++i) head_rows[rows++] = static_cast<int32_t>(i);
     }
+    single = single && n == 1;
     decode = decode && n == 1 && ch.want_logits;
     table_at += used;
     context_bound = std::max(context_bound, end);
@@ -414,7 +585,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
           !e.ok()) {
         return e;
       }
-      absl::Status enq = Enqueue(T, rows, bucket);
+      absl::Status enq = Enqueue(T, rows, bucket, /*decode=*/true);
       cudaGraph_t graph = nullptr;
       const cudaError_t end = cudaStreamEndCapture(st, &graph);
       if (!enq.ok()) {
@@ -435,7 +606,7 @@ absl::Status CudaRunner::Forward(absl::Span<const SequenceChunk> chunks, float* 
         !e.ok()) {
       return e;
     }
-  } else if (absl::Status e = Enqueue(T, rows, static_cast<int>(context_bound)); !e.ok()) {
+  } else if (absl::Status e = Enqueue(T, rows, static_cast<int>(context_bound), single); !e.ok()) {
     return e;
   }
   if (rows > 0) {
