@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/engine/backend/cuda/runner_fixture_check.h"
 #include "tests/engine/runtime/fixture_reference.h"
 #include "tests/support/test_paths.h"
 #include "workers/engine/backend/cuda/runner/cuda_runner.h"
@@ -28,18 +29,6 @@ constexpr double kTolerance = 1e-3;  // against llama.cpp, as for the CPU runner
 constexpr double kCpuTolerance = 1e-3;
 // Every third reference prompt (7 of 21) keeps the emulator's run short.
 constexpr size_t kPromptStride = 3;
-
-double MaxTopError(const float* logits, const std::vector<testing::TopEntry>& top) {
-  double worst = 0;
-  for (const auto& e : top) worst = std::max(worst, std::fabs(static_cast<double>(logits[e.id]) - e.logit));
-  return worst;
-}
-
-double MaxDiff(const float* a, const float* b, size_t n) {
-  double worst = 0;
-  for (size_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(static_cast<double>(a[i]) - b[i]));
-  return worst;
-}
 
 class CudaRunnerMoeTest : public ::testing::Test {
  protected:
@@ -89,42 +78,14 @@ TEST_F(CudaRunnerMoeTest, TeacherForcedLogitsMatchLlamaCppAndCpu) {
   auto gpu_pool = MakePool(*gpu);
   auto cpu_pool = KvBlockPool::Create(cpu->kv_shape(16), 64);
   ASSERT_TRUE(cpu_pool.ok());
-  const int64_t V = gpu->config().vocab_size;
-  double worst_prompt = 0, worst_step = 0, worst_cpu = 0;
-  for (size_t p = 0; p < refs_.size(); p += kPromptStride) {
-    const auto& ref = refs_[p];
-    KvSequence seq(gpu_pool.get()), cseq(cpu_pool->get());
-    const int64_t n = static_cast<int64_t>(ref.tokens_hf.size());
-    std::vector<float> logits(static_cast<size_t>(n * V)), cpu_logits(logits.size());
-    SequenceChunk chunk{&seq, ref.tokens_hf, /*all_logits=*/true};
-    SequenceChunk cchunk{&cseq, ref.tokens_hf, /*all_logits=*/true};
-    ASSERT_TRUE(gpu->Forward({&chunk, 1}, logits.data()).ok());
-    ASSERT_TRUE(cpu->Forward({&cchunk, 1}, cpu_logits.data()).ok());
-    worst_cpu = std::max(worst_cpu, MaxDiff(logits.data(), cpu_logits.data(), logits.size()));
-    for (int64_t i = 0; i < n; ++i) {
-      const double err = MaxTopError(logits.data() + i * V, ref.prompt_next[static_cast<size_t>(i)]);
-      worst_prompt = std::max(worst_prompt, err);
-      ASSERT_LE(err, kTolerance) << ref.id << " prompt position " << i;
-    }
-    std::vector<float> step(logits.end() - V, logits.end()), cpu_step(static_cast<size_t>(V));
-    for (size_t s = 0; s < ref.greedy.size(); ++s) {
-      if (s > 0) {
-        const int32_t prev = ref.greedy[s - 1].token;
-        SequenceChunk one{&seq, {&prev, 1}, false}, cone{&cseq, {&prev, 1}, false};
-        ASSERT_TRUE(gpu->Forward({&one, 1}, step.data()).ok());
-        ASSERT_TRUE(cpu->Forward({&cone, 1}, cpu_step.data()).ok());
-        worst_cpu = std::max(worst_cpu, MaxDiff(step.data(), cpu_step.data(), step.size()));
-      }
-      const double err = MaxTopError(step.data(), ref.greedy[s].top);
-      worst_step = std::max(worst_step, err);
-      ASSERT_LE(err, kTolerance) << ref.id << " greedy step " << s;
-    }
-  }
-  EXPECT_LE(worst_cpu, kCpuTolerance);
+  FixtureErrors errors;
+  CheckTeacherForced(*gpu, *gpu_pool, *cpu, **cpu_pool, refs_, kPromptStride, kTolerance, &errors);
+  if (HasFatalFailure()) return;
+  EXPECT_LE(errors.cpu, kCpuTolerance);
   EXPECT_GT(gpu->graph_replays(), 0);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("moe: max |logit - llama.cpp|: prompt %.2e, greedy %.2e; max |cuda - cpu| %.2e; %lld graphs, %lld replays; %.1f s\n",
-              worst_prompt, worst_step, worst_cpu, static_cast<long long>(gpu->graphs_captured()),
+              errors.prompt, errors.greedy, errors.cpu, static_cast<long long>(gpu->graphs_captured()),
               static_cast<long long>(gpu->graph_replays()), secs);
 }
 
