@@ -70,9 +70,10 @@ absl::StatusOr<std::string> WriteRandomWeights(const std::string& config_path, c
   if (!text.ok()) return text.status();
   auto c = ParseModelConfig(*text, path);
   if (!c.ok()) return c.status();
-  if (c->num_experts > 0)
-    return absl::UnimplementedError("random weights: CudaRunner has no MoE yet (dense Qwen3 configs only)");
   ModelShape shape;
+  shape.experts = c->num_experts;  // 0: dense
+  shape.top_k = c->num_experts_per_tok;
+  shape.moe_ffn = c->moe_intermediate_size;
   shape.hidden = c->hidden_size;
   shape.layers = c->num_hidden_layers;
   shape.heads = c->num_attention_heads;

@@ -198,6 +198,29 @@ TEST_F(CudaBenchTest, WholeModelFromTheDenseFixture) {
   EXPECT_FALSE(decode[0].contains("roofline_fraction_spec")) << "no --peak-gbs, no spec fraction";
 }
 
+// A MoE config: random weights with the experts, decode through the device-routed expert
+// kernels (graphs); the per-kernel bench refuses it, pointing at --bench model.
+TEST_F(CudaBenchTest, WholeMoeModelFromRandomWeightsOfItsConfig) {
+  SWITCHYARD_REQUIRE_SHARED();
+  auto fixture = testing::FixtureDir("qwen3-tiny-moe");
+  if (!fixture) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-moe is absent";
+  const std::string weights = scratch_.path() + "/moe";
+  std::filesystem::create_directories(weights);
+  const Output o = RunEmu(absl::StrCat("--config ", *fixture, "/hf/config.json --bench model --scratch ", weights,
+                                       " --batches 1 --prompt 6 --context 3 --steps 2 --warmup 1 --prefill-reps 1"
+                                       " --copy-mib 1 --flush-mib 0"));
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::vector<json> model = OfKind(o, "model"), decode = OfKind(o, "decode");
+  ASSERT_EQ(model.size(), 1u) << o.out;
+  EXPECT_EQ(model[0].value("architecture", ""), "Qwen3MoeForCausalLM");
+  ASSERT_EQ(decode.size(), 1u) << o.out;
+  EXPECT_TRUE(decode[0].value("logits_finite", false));
+  EXPECT_GT(decode[0].value("graph_replays", 0), 0);
+  const Output k = RunEmu(absl::StrCat("--config ", *fixture, "/hf/config.json --bench kernels --batches 1"));
+  EXPECT_NE(k.code, 0);
+  EXPECT_THAT(k.err, HasSubstr("--bench model"));
+}
+
 TEST_F(CudaBenchTest, BadFlagsAreUsageErrors) {
   for (const char* args : {"--bench nonsense", "--batches 0", "--reps x", "--no-such-flag 1"}) {
     const Output o = RunEmu(args);
