@@ -113,23 +113,15 @@ uint64_t ThreadPool::Load(int slot, int ith, int64_t chunks) {
   return v;
 }
 
-int64_t ThreadPool::TakeFront(int slot, int ith, int64_t chunks) {
+int64_t ThreadPool::Take(int slot, int ith, int64_t chunks, bool front) {
   std::atomic<uint64_t>& w = Work(slot, ith);
   uint64_t v = Load(slot, ith, chunks);
   for (;;) {
-    const uint64_t front = v & 0xffffffffu, back = v >> 32;
-    if (front >= back) return -1;
-    if (w.compare_exchange_weak(v, (front + 1) | back << 32, std::memory_order_acq_rel)) return static_cast<int64_t>(front);
-  }
-}
-
-int64_t ThreadPool::TakeBack(int slot, int ith, int64_t chunks) {
-  std::atomic<uint64_t>& w = Work(slot, ith);
-  uint64_t v = Load(slot, ith, chunks);
-  for (;;) {
-    const uint64_t front = v & 0xffffffffu, back = v >> 32;
-    if (front >= back) return -1;
-    if (w.compare_exchange_weak(v, front | (back - 1) << 32, std::memory_order_acq_rel)) return static_cast<int64_t>(back - 1);
+    const uint64_t lo = v & 0xffffffffu, hi = v >> 32;
+    if (lo >= hi) return -1;
+    const uint64_t taken = front ? lo : hi - 1;
+    const uint64_t rest = front ? (lo + 1) | hi << 32 : lo | (hi - 1) << 32;
+    if (w.compare_exchange_weak(v, rest, std::memory_order_acq_rel)) return static_cast<int64_t>(taken);
   }
 }
 

@@ -54,10 +54,10 @@ class ThreadPool {
     const int64_t chunks = (n + chunk - 1) / chunk;
     auto run = [&](int64_t c) { fn(c * chunk, c * chunk + chunk < n ? c * chunk + chunk : n); };
     int64_t c;
-    while ((c = TakeFront(slot, ith, chunks)) >= 0) run(c);
+    while ((c = Take(slot, ith, chunks, /*front=*/true)) >= 0) run(c);
     for (int j = 1; j < n_; ++j) {
       const int victim = (ith + j) % n_;
-      while ((c = TakeBack(slot, victim, chunks)) >= 0) run(c);
+      while ((c = Take(slot, victim, chunks, /*front=*/false)) >= 0) run(c);
     }
   }
   // A chunk for Share over n items of `item_bytes` each (weight bytes of a matrix row, say):
@@ -86,8 +86,8 @@ class ThreadPool {
   static constexpr uint64_t kUnset = ~uint64_t{0};  // not yet set for this op
   std::atomic<uint64_t>& Work(int slot, int ith) { return work_[static_cast<size_t>(slot * n_ + ith)].range; }
   uint64_t Load(int slot, int ith, int64_t chunks);  // the range, set from Range() if unset
-  int64_t TakeFront(int slot, int ith, int64_t chunks);  // -1 when empty
-  int64_t TakeBack(int slot, int ith, int64_t chunks);
+  // The first (front) or last untaken chunk of thread ith's share; -1 when none is left.
+  int64_t Take(int slot, int ith, int64_t chunks, bool front);
   void ResetWork();
   std::vector<WorkRange> work_;  // kWorkSlots * n_, one cache line each
 };
