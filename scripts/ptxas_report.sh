@@ -5,7 +5,7 @@
 #
 # Without arguments, writes workers/engine/backend/cuda/ptxas_report.txt (commit it). With
 # --check (what ctest runs), regenerates it into a temporary file and fails if it differs from
-# the committed one, or if any kernel spills or uses local memory.
+# the committed one, or if any kernel spills or uses local memory (one measured exception, below).
 # NVCC names the compiler (default /usr/local/cuda/bin/nvcc).
 set -euo pipefail
 
@@ -70,7 +70,9 @@ for a in "${archs[@]}"; do gencode+=("--generate-code=arch=compute_$a,code=sm_$a
   done
 } >"$out"
 
-bad=$(awk '!/^#/ && ($6 != 0 || $7 != 0 || $8 != 0)' "$out")
+# The one exception: AttentionKernel may spill up to 64 bytes, where its spill-free variants
+# measured slower on an H200 (attention_kernels.cuh says which and by how much).
+bad=$(awk '!/^#/ && ($6 != 0 || $7 != 0 || $8 != 0) && !(/AttentionKernel</ && $6 <= 64 && $7 <= 64 && $8 <= 64)' "$out")
 
 if [[ "${1:-}" == "--check" ]]; then
   status=0

@@ -52,8 +52,15 @@ absl::StatusOr<DeviceBuffer> DeviceBuffer::Allocate(size_t bytes, const char* wh
 
 absl::Status DeviceBuffer::Upload(const void* src, size_t bytes, size_t offset) {
   if (offset + bytes > bytes_) return absl::OutOfRangeError("DeviceBuffer::Upload past the end");
-  return CudaOk(cudaMemcpy(static_cast<char*>(get()) + offset, src, bytes, cudaMemcpyHostToDevice),
-                "cudaMemcpy (upload)");
+  if (absl::Status s = CudaOk(cudaMemcpy(static_cast<char*>(get()) + offset, src, bytes, cudaMemcpyHostToDevice),
+                              "cudaMemcpy (upload)");
+      !s.ok()) {
+    return s;
+  }
+  // A pageable cudaMemcpy may return before its DMA lands, and the cases launch on a
+  // non-blocking stream that does not wait for the legacy one: without this wait a kernel read
+  // its input mid-copy on an H200 (split_bf16 and o_proj failed their checks).
+  return CudaOk(cudaDeviceSynchronize(), "cudaDeviceSynchronize (upload)");
 }
 
 absl::Status DeviceBuffer::Download(void* dst, size_t bytes, size_t offset) const {

@@ -309,12 +309,14 @@ TEST_P(AttentionKernelTest, MatchesCpuOnePassAndSplitK) {
       }
       auto bound = [&](int t, int h) { return tol[static_cast<size_t>(t)][static_cast<size_t>(h)]; };
       DeviceBuffer<float> dq(q);
-      // One pass (the policy's choice at this context), then split-K with chunks of 64 and 40;
-      // the last with a grid bound past every token, so some splits have nothing to do.
+      // One pass (a chunk as long as the context), then split-K with chunks of 64 (the policy's
+      // choice here) and 40; the last with a grid bound past every token, so some splits have
+      // nothing to do.
       struct Mode {
         int chunk, max_context, splits;
       };
-      for (Mode m : {Mode{0, batch.max_context(), 1}, Mode{64, batch.max_context(), 4}, Mode{40, batch.max_context() + 90, 8}}) {
+      for (Mode m : {Mode{batch.max_context(), batch.max_context(), 1}, Mode{0, batch.max_context(), 4},
+                     Mode{40, batch.max_context() + 90, 8}}) {
         SCOPED_TRACE("chunk " + std::to_string(m.chunk) + " max_context " + std::to_string(m.max_context));
         AttentionPlan plan;
         const std::vector<float> got = RunGpu<0>(batch, s, dq, scale, m.chunk, m.max_context, &plan);
@@ -541,7 +543,7 @@ INSTANTIATE_TEST_SUITE_P(BothOrders, AttentionKernelTest,
                          });
 
 // The split-K policy (no kernel runs): one pass for short contexts or batches that already
-// fill the GPU; otherwise splits towards 4 blocks per SM, chunks of >= 256 positions, a multiple
+// fill the GPU; otherwise splits towards 4 blocks per SM, chunks of >= 64 positions, a multiple
 // of 32, at most 64 splits, covering max_context exactly.
 TEST(AttentionPlanTest, SplitPolicy) {
   auto check = [](int T, int kvh, int ctx, int splits, int chunk) {
@@ -553,12 +555,14 @@ TEST(AttentionPlanTest, SplitPolicy) {
       EXPECT_LT(static_cast<int64_t>(p.splits - 1) * p.chunk, ctx);
     }
   };
-  check(1, 8, 512, 1, 0);        // short: one pass
-  check(1, 8, 4096, 16, 256);    // one decode token: 8 blocks -> 16 splits of 256
+  check(1, 8, 64, 1, 0);         // short: one pass
+  check(1, 8, 512, 8, 64);       // 8 blocks -> 8 splits of the smallest chunk
+  check(1, 8, 1024, 16, 64);     // one decode token at Qwen3's usual contexts
+  check(1, 8, 4096, 64, 64);     // 66 splits would reach 528 blocks: at most 64
   check(1, 8, 100000, 64, 1568); // at most 64 splits
   check(64, 8, 4096, 2, 2048);   // 512 blocks: 2 splits reach 528
   check(66, 8, 4096, 1, 0);      // 528 blocks fill the GPU
-  check(1, 1, 1000, 4, 256);     // ceil(1000 / 256) = 4 splits, chunk 250 -> 256
+  check(1, 1, 1000, 16, 64);     // ceil(1000 / 64) = 16 splits, chunk 63 -> 64
   const AttentionPlan forced = PlanAttention(3, 2, 203, 132, 64);
   EXPECT_EQ(forced.splits, 4);
   EXPECT_EQ(forced.chunk, 64);

@@ -1,4 +1,4 @@
-// The CUDA runner behind the ModelRunner seam, on the CUDA emulator, with the dense fixture:
+// The CUDA runner behind the ModelRunner seam, on the CUDA emulator or a GPU, with the dense fixture:
 // MakeModelRunner builds it for Device::kCuda; the Generator on it gives llama.cpp's greedy
 // tokens (also with the prompt split into the runner's largest batches); the Engine on it,
 // continuous batching over a bookkeeping-only pool and replayed decode graphs, gives exactly the
@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/engine/backend/cuda/test_device.h"
 #include "tests/engine/runtime/fixture_reference.h"
 #include "tests/support/test_paths.h"
 #include "workers/engine/backend/cuda/runner/cuda_runner.h"
@@ -33,6 +34,7 @@ class CudaEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SWITCHYARD_REQUIRE_SHARED();
+    SWITCHYARD_REQUIRE_CUDA_DEVICE();
     auto dir = testing::FixtureDir("qwen3-tiny-dense");
     if (!dir) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-dense is absent";
     auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
@@ -45,7 +47,7 @@ class CudaEngineTest : public ::testing::Test {
     ASSERT_GE(refs_.size(), static_cast<size_t>(kPrompts));
   }
 
-  // The CUDA runner as the worker builds it: through the factory (here linked with the emulator).
+  // The CUDA runner as the worker builds it: through the factory (linked with the emulator or the real runtime).
   std::unique_ptr<ModelRunner> CudaRunner(int64_t max_batch_tokens = 64) {
     DeviceOptions o;
     o.device = Device::kCuda;
@@ -88,7 +90,7 @@ class CudaEngineTest : public ::testing::Test {
 };
 
 TEST_F(CudaEngineTest, FactoryBuildsTheCudaRunnerWithABookkeepingPool) {
-  ASSERT_TRUE(CheckDevice(Device::kCuda).ok()) << "the emulator always has device 0";
+  ASSERT_TRUE(CheckDevice(Device::kCuda).ok()) << "SetUp found a device";
   auto runner = CudaRunner();
   ASSERT_NE(runner, nullptr);
   EXPECT_EQ(runner->device_name(), "cuda");

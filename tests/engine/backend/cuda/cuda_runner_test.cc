@@ -1,4 +1,4 @@
-// CudaRunner (backend/cuda/runner/cuda_runner.h) on the CUDA emulator, on the dense fixture:
+// CudaRunner (backend/cuda/runner/cuda_runner.h) on the CUDA emulator or a GPU, on the dense fixture:
 // prompt logits and teacher-forced greedy steps within 1e-3 of llama.cpp's (as
 // qwen3_fixture_test checks the CPU runner) and close to the CPU runner's; the GEMV decode path;
 // a batch of decode steps equal to each sequence alone; a replayed decode graph equal to the
@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/backend/cuda/runner_fixture_check.h"
+#include "tests/engine/backend/cuda/test_device.h"
 #include "tests/engine/runtime/fixture_reference.h"
 #include "tests/support/test_paths.h"
 #include "workers/engine/runtime/qwen3_runner.h"
@@ -26,13 +27,14 @@ constexpr double kTolerance = 1e-3;  // against llama.cpp, as for the CPU runner
 // Against the CPU runner, over the whole vocabulary: the split-bf16 GEMMs carry 16 significant
 // bits of each activation (cuda_runner.h); measured 3.8e-4 on this fixture.
 constexpr double kCpuTolerance = 1e-3;
-// Every third reference prompt (7 of 21, 112 greedy steps): the emulator runs all 21 in ~110 s.
-constexpr size_t kPromptStride = 3;
+// Every third reference prompt on the emulator (7 of 21: all 21 take it ~110 s); all on a GPU.
+constexpr size_t kPromptStride = testing::kReferencePromptStride;
 
 class CudaRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SWITCHYARD_REQUIRE_SHARED();
+    SWITCHYARD_REQUIRE_CUDA_DEVICE();
     auto dir = testing::FixtureDir("qwen3-tiny-dense");
     if (!dir) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-dense is absent";
     dir_ = *dir;

@@ -17,6 +17,10 @@
 // Under nvcc these are the plain declarations; under the emulator, per-block arrays whose every
 // access is checked for bounds, uninitialised reads and races (see emu/shared_memory.h for the
 // few things they cannot do: no member access through an element, no `auto v = s[i]`).
+//
+// Loop unrolling (replaces `#pragma unroll` and `#pragma unroll N`, which the host compiler
+// would warn about): SY_UNROLL_ALL or SY_UNROLL(4) on the line before the loop; nothing under
+// the emulator, where unrolling changes no result.
 #ifndef SWITCHYARD_WORKERS_ENGINE_BACKEND_CUDA_CUDA_COMPAT_H_
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CUDA_CUDA_COMPAT_H_
 
@@ -38,6 +42,9 @@ cudaError_t Launch(dim3 grid, dim3 block, size_t shmem, cudaStream_t stream, Arg
 }
 
 #define SY_SHARED(T, name, n) __shared__ T name[n]
+#define SY_PRAGMA(x) _Pragma(#x)
+#define SY_UNROLL(n) SY_PRAGMA(unroll n)
+#define SY_UNROLL_ALL SY_PRAGMA(unroll)
 #define SY_DYNAMIC_SHARED(T, name)                                    \
   extern __shared__ __align__(16) unsigned char sy_dynamic_##name[]; \
   T* name = reinterpret_cast<T*>(sy_dynamic_##name)
@@ -63,6 +70,8 @@ cudaError_t Launch(dim3 grid, dim3 block, size_t shmem, cudaStream_t stream, Arg
       }())
 #define SY_DYNAMIC_SHARED(T, name) \
   ::switchyard::emu::SharedPtr<T> name = ::switchyard::emu::DynamicShared<T>(#name, __FILE__, __LINE__)
+#define SY_UNROLL(n)
+#define SY_UNROLL_ALL
 
 #else
 #error "cuda_compat.h is for .cu files: compile them with nvcc, or with the emulator's <cuda_runtime.h> first"

@@ -83,10 +83,10 @@ struct AttentionPlan {
 
 // The split-K policy. Splitting pays when the batch gives too few blocks to fill the GPU and
 // contexts are long: a batch of T tokens runs T * kv_heads blocks, each walking up to
-// max_context positions. One pass when max_context <= 512 or the batch already makes
+// max_context positions. One pass when max_context <= 64 or the batch already makes
 // 4 * sm_count blocks; otherwise enough splits to reach about 4 * sm_count blocks, each chunk at
-// least 256 positions (8 tiles, so the combine's extra traffic stays a few percent), at most
-// 64 splits (bounds the workspace), chunks a multiple of 32 positions.
+// least 64 positions (2 tiles; the combine's extra traffic is T * heads * splits * (head_dim + 2)
+// floats), at most 64 splits (bounds the workspace), chunks a multiple of 32 positions.
 // `force_chunk` > 0 overrides the policy (tests, tuning): chunks of exactly that many positions.
 AttentionPlan PlanAttention(int T, int kv_heads, int max_context, int sm_count = 132, int force_chunk = 0);
 

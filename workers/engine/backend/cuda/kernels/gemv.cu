@@ -19,6 +19,55 @@ __device__ __forceinline__ void AddOne(float (&acc)[kT], float w, const float* _
   for (int t = 0; t < kT; ++t) acc[t] += w * x[t * K + k];
 }
 
+constexpr int kPieceStride = 8 * 32;  // bf16 values a warp covers with one 16-byte load per lane
+// 16-byte weight loads a lane issues before it uses any. On an H200 the loop that loaded one
+// piece, used it, then loaded the next (a branch on x's alignment inside kept the compiler from
+// hoisting the loads) streamed a 4096 x 4096 matrix at 1.7 TB/s of the 4.2 a copy reaches.
+constexpr int kInFlight = 4;
+
+// acc[t] += piece . x[t*K + k .. t*K + k + 8): the 8 bf16 weights of one 16-byte load.
+template <int kT, bool kXVec>
+__device__ __forceinline__ void AddPiece(float (&acc)[kT], uint4 u, const float* __restrict__ x, int K, int k) {
+  // bf16 to f32 is a 16-bit shift: the low half of each word is the earlier value.
+  const float wv[8] = {__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u),
+                       __uint_as_float(u.y << 16), __uint_as_float(u.y & 0xffff0000u),
+                       __uint_as_float(u.z << 16), __uint_as_float(u.z & 0xffff0000u),
+                       __uint_as_float(u.w << 16), __uint_as_float(u.w & 0xffff0000u)};
+  for (int t = 0; t < kT; ++t) {
+    const float* xt = x + static_cast<int64_t>(t) * K + k;
+    float a = acc[t];
+    if constexpr (kXVec) {
+      const float4 lo = Load4(xt), hi = Load4(xt + 4);
+      a += wv[0] * lo.x;
+      a += wv[1] * lo.y;
+      a += wv[2] * lo.z;
+      a += wv[3] * lo.w;
+      a += wv[4] * hi.x;
+      a += wv[5] * hi.y;
+      a += wv[6] * hi.z;
+      a += wv[7] * hi.w;
+    } else {
+      for (int j = 0; j < 8; ++j) a += wv[j] * xt[j];
+    }
+    acc[t] = a;
+  }
+}
+
+// The lane's pieces k, k + kPieceStride, ... below body_end, in that order (so the sums do not
+// depend on kInFlight), kInFlight loads at a time.
+template <int kT, bool kXVec>
+__device__ __forceinline__ void AddBody(float (&acc)[kT], const __nv_bfloat16* __restrict__ wr,
+                                        const float* __restrict__ x, int K, int k, int body_end) {
+  for (; k + (kInFlight - 1) * kPieceStride < body_end; k += kInFlight * kPieceStride) {
+    uint4 u[kInFlight];
+    SY_UNROLL_ALL
+    for (int j = 0; j < kInFlight; ++j) u[j] = *reinterpret_cast<const uint4*>(wr + k + j * kPieceStride);
+    SY_UNROLL_ALL
+    for (int j = 0; j < kInFlight; ++j) AddPiece<kT, kXVec>(acc, u[j], x, K, k + j * kPieceStride);
+  }
+  for (; k < body_end; k += kPieceStride) AddPiece<kT, kXVec>(acc, *reinterpret_cast<const uint4*>(wr + k), x, K, k);
+}
+
 // One warp per row m; lane l takes the row's 16-byte pieces l, l + 32, ...
 template <int kT>
 __global__ void __launch_bounds__(32 * kWarps)
@@ -38,31 +87,10 @@ __global__ void __launch_bounds__(32 * kWarps)
   float acc[kT];
   for (int t = 0; t < kT; ++t) acc[t] = 0.0f;
   if (lane < head) AddOne<kT>(acc, __bfloat162float(wr[lane]), x, K, lane);
-  for (int k = head + 8 * lane; k < body_end; k += 8 * 32) {
-    const uint4 u = *reinterpret_cast<const uint4*>(wr + k);
-    // bf16 to f32 is a 16-bit shift: the low half of each word is the earlier value.
-    const float wv[8] = {__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u),
-                         __uint_as_float(u.y << 16), __uint_as_float(u.y & 0xffff0000u),
-                         __uint_as_float(u.z << 16), __uint_as_float(u.z & 0xffff0000u),
-                         __uint_as_float(u.w << 16), __uint_as_float(u.w & 0xffff0000u)};
-    for (int t = 0; t < kT; ++t) {
-      const float* xt = x + static_cast<int64_t>(t) * K + k;
-      float a = acc[t];
-      if (x_vec) {
-        const float4 lo = Load4(xt), hi = Load4(xt + 4);
-        a += wv[0] * lo.x;
-        a += wv[1] * lo.y;
-        a += wv[2] * lo.z;
-        a += wv[3] * lo.w;
-        a += wv[4] * hi.x;
-        a += wv[5] * hi.y;
-        a += wv[6] * hi.z;
-        a += wv[7] * hi.w;
-      } else {
-        for (int j = 0; j < 8; ++j) a += wv[j] * xt[j];
-      }
-      acc[t] = a;
-    }
+  if (x_vec) {
+    AddBody<kT, true>(acc, wr, x, K, head + 8 * lane, body_end);
+  } else {
+    AddBody<kT, false>(acc, wr, x, K, head + 8 * lane, body_end);
   }
   if (body_end + lane < K) AddOne<kT>(acc, __bfloat162float(wr[body_end + lane]), x, K, body_end + lane);
   for (int t = 0; t < kT; ++t) acc[t] = WarpSum(acc[t]);

@@ -271,6 +271,11 @@ absl::StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::Create(const LoadedModel
     if (!kv.ok()) return kv.status();
     s.kv = std::move(*kv);
     if (absl::Status st = CudaOk(cudaMemset(s.kv.get(), 0, bytes), "cudaMemset (KV cache)"); !st.ok()) return st;
+    // The uploads and this memset ran on the legacy default stream, which the runner's
+    // non-blocking stream does not wait for; a pageable cudaMemcpy may even return before its
+    // DMA lands. One device-wide wait here, so the first step cannot read weights mid-copy (seen
+    // on an H200: a bench kernel read its input before the copy landed).
+    if (absl::Status st = CudaOk(cudaDeviceSynchronize(), "cudaDeviceSynchronize (uploads)"); !st.ok()) return st;
     s.cache = DeviceKvCache{s.kv.get(), options.kv_blocks, static_cast<int>(c.num_hidden_layers),
                             static_cast<int>(c.num_key_value_heads), static_cast<int>(c.head_dim),
                             static_cast<int>(options.block_size), options.kv_f16};
