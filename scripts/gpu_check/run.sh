@@ -5,7 +5,7 @@
 # switchyard-cuda-bench on Qwen3-0.6B, Qwen3-8B and a 6-layer cut of Qwen3-30B-A3B (random
 # weights of their published shapes; the 0.6B's model also with an f16 KV cache). Each step has its own time limit so one failure leaves the
 # others' results; logs and JSON lines go to $OUT (the device tool brings them back), a summary
-# to stdout. SKIP_BENCH=1 runs the tests alone.
+# to stdout. SKIP_BENCH=1 runs the tests alone; BENCH=model skips the per-kernel half.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp/gpu-check-out}
@@ -58,9 +58,10 @@ cat "$out"/generate-* > "$out/generate.log" 2>/dev/null; rm -f "$out"/generate-*
 [[ ${SKIP_BENCH:-0} == 1 ]] && exit 0
 # 3. switchyard-cuda-bench.
 bench="$g/bin/switchyard-cuda-bench"
-timeout 150 "$bench" --config bench/cuda/configs/Qwen3-0.6B --peak-gbs 4800 > "$out/bench.jsonl" 2> "$out/bench.err"
+what=(--bench "${BENCH:-kernels,model}")
+timeout 150 "$bench" --config bench/cuda/configs/Qwen3-0.6B "${what[@]}" --peak-gbs 4800 > "$out/bench.jsonl" 2> "$out/bench.err"
 stamp "cuda-bench Qwen3-0.6B exit $?"
-timeout 170 "$bench" --config bench/cuda/configs/Qwen3-8B --peak-gbs 4800 --contexts 1024,4096 --scratch /tmp >> "$out/bench.jsonl" 2>> "$out/bench.err"
+timeout 170 "$bench" --config bench/cuda/configs/Qwen3-8B "${what[@]}" --peak-gbs 4800 --contexts 1024,4096 --scratch /tmp >> "$out/bench.jsonl" 2>> "$out/bench.err"
 stamp "cuda-bench Qwen3-8B exit $?"
 python3 -c 'import json; c = json.load(open("bench/cuda/configs/Qwen3-30B-A3B/config.json")); c["num_hidden_layers"] = 6; import os; os.makedirs("/tmp/moe6", exist_ok=True); json.dump(c, open("/tmp/moe6/config.json", "w"))'
 timeout 120 "$bench" --config /tmp/moe6 --bench model --peak-gbs 4800 --scratch /tmp >> "$out/bench.jsonl" 2>> "$out/bench.err"

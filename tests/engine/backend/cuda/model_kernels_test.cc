@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -703,6 +704,53 @@ TEST_P(ModelKernelTest, GemvMatchesCpuMatmul) {
       }
     }
   }
+}
+
+// GemvMany: q, k and v (or gate and up) of one x in one launch give exactly what a Gemv of
+// each gives, bit for bit, for row counts that do and do not fill the last block, and touch
+// nothing past each y.
+TEST_P(ModelKernelTest, GemvManyEqualsOneGemvPerProduct) {
+  std::mt19937_64 rng(Seed() + 12);
+  const std::vector<std::vector<int64_t>> shapes = {{37}, {64, 9}, {13, 4, 5}, {1, 0, 6}};
+  int64_t T = 1;
+  for (int64_t K : {64, 1031}) {
+    for (const std::vector<int64_t>& ms : shapes) {
+      T = T % kGemvMaxTokens + 1;
+      SCOPED_TRACE("T " + std::to_string(T) + " K " + std::to_string(K) + " products " + std::to_string(ms.size()));
+      const std::vector<float> x = Random(static_cast<size_t>(T * K), rng);
+      DeviceBuffer<float> dx(x);
+      std::vector<std::unique_ptr<DeviceBuffer<__nv_bfloat16>>> ws;
+      std::vector<std::unique_ptr<DeviceBuffer<float>>> many, one;
+      std::vector<GemvProduct> products;
+      for (int64_t M : ms) {
+        ws.push_back(std::make_unique<DeviceBuffer<__nv_bfloat16>>(
+            FromBits<__nv_bfloat16>(RandomBf16(static_cast<size_t>(M * K), rng))));
+        many.push_back(std::make_unique<DeviceBuffer<float>>(static_cast<size_t>(T * M + 1)));  // +1: a guard
+        one.push_back(std::make_unique<DeviceBuffer<float>>(static_cast<size_t>(T * M)));
+        many.back()->Poison();
+        products.push_back(GemvProduct{ws.back()->get(), M, many.back()->get()});
+        ASSERT_TRUE(Gemv(dx.get(), T, K, ws.back()->get(), M, one.back()->get(), nullptr).ok());
+      }
+      const absl::Status s = GemvMany(dx.get(), T, K, products, nullptr);
+      ASSERT_TRUE(s.ok()) << s;
+      for (size_t i = 0; i < ms.size(); ++i) {
+        const std::vector<float> got = many[i]->Download(), want = one[i]->Download();
+        for (size_t j = 0; j < want.size(); ++j) {
+          ASSERT_EQ(std::memcmp(&got[j], &want[j], 4), 0) << "product " << i << " element " << j;
+        }
+        EXPECT_TRUE(std::isnan(got.back())) << "product " << i << ": written past its end";
+      }
+    }
+  }
+  DeviceBuffer<float> f(64);
+  DeviceBuffer<__nv_bfloat16> b(64);
+  const GemvProduct p{b.get(), 4, f.get()};
+  EXPECT_EQ(GemvMany(f.get(), 1, 8, {}, nullptr).code(), absl::StatusCode::kInvalidArgument) << "no products";
+  const std::vector<GemvProduct> four(4, p);
+  EXPECT_EQ(GemvMany(f.get(), 1, 8, four, nullptr).code(), absl::StatusCode::kInvalidArgument) << "four products";
+  EXPECT_EQ(GemvMany(f.get(), 9, 8, {&p, 1}, nullptr).code(), absl::StatusCode::kInvalidArgument) << "T > 8";
+  const GemvProduct negative{b.get(), -1, f.get()};
+  EXPECT_EQ(GemvMany(f.get(), 1, 8, {&negative, 1}, nullptr).code(), absl::StatusCode::kInvalidArgument);
 }
 
 // The tight check (against the exact sum, the GPU's own chain only) catches a GEMV that drops

@@ -68,13 +68,10 @@ __device__ __forceinline__ void AddBody(float (&acc)[kT], const __nv_bfloat16* _
   for (; k < body_end; k += kPieceStride) AddPiece<kT, kXVec>(acc, *reinterpret_cast<const uint4*>(wr + k), x, K, k);
 }
 
-// One warp per row m; lane l takes the row's 16-byte pieces l, l + 32, ...
+// Row m of one product, by one warp; lane l takes the row's 16-byte pieces l, l + 32, ...
 template <int kT>
-__global__ void __launch_bounds__(32 * kWarps)
-    GemvKernel(const float* __restrict__ x, int K, const __nv_bfloat16* __restrict__ w, int M, float* __restrict__ y) {
-  const int m = static_cast<int>(blockIdx.x) * kWarps + static_cast<int>(threadIdx.x) / 32;
-  if (m >= M) return;  // the whole warp
-  const int lane = static_cast<int>(threadIdx.x) % 32;
+__device__ __forceinline__ void GemvRow(const float* __restrict__ x, int K, const __nv_bfloat16* __restrict__ w, int M,
+                                        float* __restrict__ y, int m, int lane) {
   const __nv_bfloat16* wr = w + static_cast<int64_t>(m) * K;
   // Values before the row's first 16-byte boundary (bf16 pointers are 2-byte aligned).
   int head = static_cast<int>(((16u - (reinterpret_cast<uintptr_t>(wr) & 15u)) & 15u) / 2u);
@@ -98,6 +95,52 @@ __global__ void __launch_bounds__(32 * kWarps)
   for (int t = 0; t < kT; ++t) {
     if (lane == t) y[static_cast<int64_t>(t) * M + m] = acc[t];
   }
+}
+
+// One warp per row m, kWarps rows per block.
+template <int kT>
+__global__ void __launch_bounds__(32 * kWarps)
+    GemvKernel(const float* __restrict__ x, int K, const __nv_bfloat16* __restrict__ w, int M, float* __restrict__ y) {
+  const int m = static_cast<int>(blockIdx.x) * kWarps + static_cast<int>(threadIdx.x) / 32;
+  if (m >= M) return;  // the whole warp
+  GemvRow<kT>(x, K, w, M, y, m, static_cast<int>(threadIdx.x) % 32);
+}
+
+// GemvMany's products: product i owns blocks [first_block[i], first_block[i + 1]).
+struct ManyParams {
+  const __nv_bfloat16* w[kGemvManyMax];
+  float* y[kGemvManyMax];
+  int M[kGemvManyMax];
+  int first_block[kGemvManyMax + 1];
+  int count;
+};
+
+template <int kT>
+__global__ void __launch_bounds__(32 * kWarps) GemvManyKernel(const float* __restrict__ x, int K, ManyParams p) {
+  const int b = static_cast<int>(blockIdx.x);
+  // The block's product, picked with constant indices only (a run-time index into the
+  // parameters would copy them to local memory).
+  const __nv_bfloat16* w = p.w[0];
+  float* y = p.y[0];
+  int M = p.M[0], first = 0;
+  SY_UNROLL_ALL
+  for (int j = 1; j < kGemvManyMax; ++j) {
+    if (j < p.count && b >= p.first_block[j]) {
+      w = p.w[j];
+      y = p.y[j];
+      M = p.M[j];
+      first = p.first_block[j];
+    }
+  }
+  const int m = (b - first) * kWarps + static_cast<int>(threadIdx.x) / 32;
+  if (m >= M) return;  // the whole warp
+  GemvRow<kT>(x, K, w, M, y, m, static_cast<int>(threadIdx.x) % 32);
+}
+
+template <int kT>
+cudaError_t LaunchManyT(const float* x, int K, const ManyParams& p, cudaStream_t stream) {
+  return Launch<GemvManyKernel<kT>>(dim3(static_cast<unsigned>(p.first_block[p.count])), dim3(32 * kWarps), 0, stream,
+                                    x, K, p);
 }
 
 template <int kT>
@@ -129,6 +172,46 @@ absl::Status Gemv(const float* x, int64_t T, int64_t K, const __nv_bfloat16* w, 
     default: e = LaunchT<8>(x, k, w, m, y, stream); break;
   }
   return CudaOk(e, "Gemv");
+}
+
+absl::Status GemvMany(const float* x, int64_t T, int64_t K, absl::Span<const GemvProduct> products,
+                      cudaStream_t stream) {
+  const int64_t n = static_cast<int64_t>(products.size());
+  if (T < 1 || T > kGemvMaxTokens || K < 1 || K > (int64_t{1} << 30) || n < 1 || n > kGemvManyMax || !Aligned(x, 4)) {
+    return absl::InvalidArgumentError(absl::StrCat("GemvMany: T=", T, " K=", K, " products=", n, " (T must be 1..",
+                                                   kGemvMaxTokens, ", 1..", kGemvManyMax, " products)"));
+  }
+  ManyParams p{};
+  p.count = static_cast<int>(n);
+  int64_t blocks = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const GemvProduct& g = products[static_cast<size_t>(i)];
+    if (g.M < 0 || g.M > (int64_t{1} << 30) || !Aligned(g.w, 2) || !Aligned(g.y, 4)) {
+      return absl::InvalidArgumentError(absl::StrCat("GemvMany: product ", i, " M=", g.M,
+                                                     " (pointers aligned to their element)"));
+    }
+    p.w[i] = g.w;
+    p.y[i] = g.y;
+    p.M[i] = static_cast<int>(g.M);
+    p.first_block[i] = static_cast<int>(blocks);
+    blocks += (g.M + kWarps - 1) / kWarps;
+  }
+  if (blocks > 0x7fffffff) return absl::InvalidArgumentError("GemvMany: too many rows");
+  p.first_block[n] = static_cast<int>(blocks);
+  if (blocks == 0) return absl::OkStatus();
+  const int k = static_cast<int>(K);
+  cudaError_t e = cudaSuccess;
+  switch (T) {
+    case 1: e = LaunchManyT<1>(x, k, p, stream); break;
+    case 2: e = LaunchManyT<2>(x, k, p, stream); break;
+    case 3: e = LaunchManyT<3>(x, k, p, stream); break;
+    case 4: e = LaunchManyT<4>(x, k, p, stream); break;
+    case 5: e = LaunchManyT<5>(x, k, p, stream); break;
+    case 6: e = LaunchManyT<6>(x, k, p, stream); break;
+    case 7: e = LaunchManyT<7>(x, k, p, stream); break;
+    default: e = LaunchManyT<8>(x, k, p, stream); break;
+  }
+  return CudaOk(e, "GemvMany");
 }
 
 }  // namespace switchyard::cuda

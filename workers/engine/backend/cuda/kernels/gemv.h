@@ -25,6 +25,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 
 namespace switchyard::cuda {
 
@@ -34,6 +35,19 @@ inline constexpr int64_t kGemvMaxTokens = 8;
 // bytes: 2*M*K + 4*T*K + 4*T*M   flops: 2*T*M*K
 absl::Status Gemv(const float* x, int64_t T, int64_t K, const __nv_bfloat16* w, int64_t M, float* y,
                   cudaStream_t stream);
+
+// Several products of the same x in one launch (q, k and v; gate and up): one grid over all
+// their rows, so the launch's ramp-up and tail are paid once and the small matrices stream
+// alongside the large one. Each y is exactly what Gemv gives for its product (the same walk of
+// each row). Errors as Gemv's, and InvalidArgument for 0 or more than kGemvManyMax products.
+inline constexpr int64_t kGemvManyMax = 3;
+struct GemvProduct {
+  const __nv_bfloat16* w = nullptr;  // [M, K] bf16
+  int64_t M = 0;
+  float* y = nullptr;  // [T, M] f32
+};
+absl::Status GemvMany(const float* x, int64_t T, int64_t K, absl::Span<const GemvProduct> products,
+                      cudaStream_t stream);
 
 }  // namespace switchyard::cuda
 

@@ -343,6 +343,16 @@ absl::Status CudaRunner::Split(const float* x, int64_t n) {
   return SplitBf16(x, State::P<__nv_bfloat16>(s_->hi), State::P<__nv_bfloat16>(s_->lo), n, s_->stream.get());
 }
 
+absl::Status CudaRunner::LinearMany(const float* x, int64_t T, int64_t K, std::initializer_list<GemvProduct> products) {
+  // One launch instead of two or three: on an H200 a 4096 x 4096 GEMV alone streamed at 1.9 TB/s
+  // and the 151936-row LM head at 4.3, so small products gain from sharing a grid.
+  if (T <= options_.gemv_max_tokens) return GemvMany(x, T, K, products, s_->stream.get());
+  for (const GemvProduct& p : products) {
+    if (absl::Status st = Linear(x, T, K, p.w, p.M, p.y, true); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CudaRunner::Linear(const float* x, int64_t T, int64_t K, const void* w, int64_t M, float* y, bool x_split) {
   if (T <= options_.gemv_max_tokens) {
     return Gemv(x, T, K, static_cast<const __nv_bfloat16*>(w), M, y, s_->stream.get());
@@ -465,9 +475,10 @@ absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound, boo
   for (size_t l = 0; l < s.layers.size(); ++l) {
     const State::Layer& L = s.layers[l];
     if (!gemv) SY_RETURN_IF_ERROR(Split(xn, T * h));
-    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wq.get(), H * d, q, true));
-    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wk.get(), G * d, k, true));
-    SY_RETURN_IF_ERROR(Linear(xn, T, h, L.wv.get(), G * d, v, true));
+    SY_RETURN_IF_ERROR(LinearMany(xn, T, h,
+                                  {GemvProduct{State::P<const __nv_bfloat16>(L.wq), H * d, q},
+                                   GemvProduct{State::P<const __nv_bfloat16>(L.wk), G * d, k},
+                                   GemvProduct{State::P<const __nv_bfloat16>(L.wv), G * d, v}}));
     SY_RETURN_IF_ERROR(HeadNormRope(q, State::P<const float>(L.q_norm), T, H, d, eps, cos, sin, st));
     SY_RETURN_IF_ERROR(HeadNormRope(k, State::P<const float>(L.k_norm), T, G, d, eps, cos, sin, st));
     SY_RETURN_IF_ERROR(KvWrite(s.cache, static_cast<int>(l), tokens, static_cast<int>(T), k, v, st));
@@ -488,8 +499,9 @@ absl::Status CudaRunner::Enqueue(int64_t T, int64_t rows, int context_bound, boo
     if (L.moe) {
       SY_RETURN_IF_ERROR(Moe(l, T, decode));
     } else {
-      SY_RETURN_IF_ERROR(Linear(xn, T, h, L.gate.get(), f, gate, true));
-      SY_RETURN_IF_ERROR(Linear(xn, T, h, L.up.get(), f, up, true));
+      SY_RETURN_IF_ERROR(LinearMany(xn, T, h,
+                                    {GemvProduct{State::P<const __nv_bfloat16>(L.gate), f, gate},
+                                     GemvProduct{State::P<const __nv_bfloat16>(L.up), f, up}}));
       SY_RETURN_IF_ERROR(SiluMul(gate, up, gate, T * f, st));
       SY_RETURN_IF_ERROR(Linear(gate, T, f, L.down.get(), h, tmp, false));
     }

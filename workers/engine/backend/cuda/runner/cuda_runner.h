@@ -61,6 +61,7 @@
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CUDA_RUNNER_CUDA_RUNNER_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <utility>
@@ -75,6 +76,8 @@
 #include "workers/engine/runtime/rope.h"
 
 namespace switchyard::cuda {
+
+struct GemvProduct;  // kernels/gemv.h
 
 struct CudaRunnerOptions {
   int device = 0;
@@ -138,6 +141,9 @@ class CudaRunner final : public ModelRunner {
   absl::Status Moe(size_t layer, int64_t T, bool decode);
   // y[T, M] = x[T, K] . w[M, K]^T  (w bf16 on the device), by GEMV or split-bf16 GemmEx.
   absl::Status Linear(const float* x, int64_t T, int64_t K, const void* w, int64_t M, float* y, bool x_split);
+  // Several products of the same x (already split for cuBLAS): one GemvMany launch on the
+  // GEMV path, Linear for each otherwise.
+  absl::Status LinearMany(const float* x, int64_t T, int64_t K, std::initializer_list<GemvProduct> products);
   absl::Status Split(const float* x, int64_t n);
 
   const LoadedModel& model_;
