@@ -8,7 +8,10 @@
 #      (--activations bf16 --kv-dtype f16):
 #      N = 1, 4, 16 concurrent streams, one request each, 128 tokens per request; the steady
 #      decode rate (all N sequences decoding together, see switchyard-bench-serving) and the
-#      whole-run rate (prefill and ramps included) against one stream's.
+#      whole-run rate (prefill and ramps included) against one stream's. ROUNDS (default 3)
+#      rounds of 1, 4, 16 streams: each round's ratios divide by the one stream measured
+#      seconds before, so the host's drift between minutes does not enter them; the medians
+#      over rounds are reported.
 # Usage: bench/serving/run.sh   (after scripts/setup.sh, scripts/build.sh and bench/engine/run.sh,
 # which makes the 0.6B-shaped model)
 set -euo pipefail
@@ -67,10 +70,13 @@ echo "   (the worker's defaults, f32 activations and KV cache; then llama.cpp's 
 echo "    --activations bf16 --kv-dtype f16)"
 big=build/bench/qwen3-0.6b-shape/hf
 [ -f "$big/config.json" ] || { echo "run bench/engine/run.sh first (it makes $big)" >&2; exit 1; }
+rounds=${ROUNDS:-3}
 for numerics in "f32 f32" "bf16 f16"; do
   start_worker "$big" 2 16 $numerics
-  for c in 1 4 16; do
-    run --target "$worker" --mode worker --concurrency $c --requests $c --max-tokens 128
+  for r in $(seq 1 "$rounds"); do
+    for c in 1 4 16; do
+      run --target "$worker" --mode worker --concurrency $c --requests $c --max-tokens 128
+    done
   done
   cleanup
   pids=()
@@ -82,9 +88,20 @@ for (const [w, r] of [[a[0], a[1]], [a[2], a[3]]]) {
   console.log(`router-added TTFT at ${w.concurrency} streams: p50 ${(r.ttft_ms_p50 - w.ttft_ms_p50).toFixed(3)} ms, p99 ${(r.ttft_ms_p99 - w.ttft_ms_p99).toFixed(3)} ms (direct p50 ${w.ttft_ms_p50.toFixed(3)} / p99 ${w.ttft_ms_p99.toFixed(3)}, routed p50 ${r.ttft_ms_p50.toFixed(3)} / p99 ${r.ttft_ms_p99.toFixed(3)})`);
 }
 console.log(`routed requests/s (max_tokens=1, 64 streams, classifier on): ${rps.requests_per_s}`);
-for (const [act, b] of [["f32 activations and KV cache", lines.slice(5, 8)], ["bf16 activations, f16 KV cache", lines.slice(8, 11)]]) {
-  const one = b[0].steady_decode_tok_s, oneAll = b[0].generated_tok_s;
-  for (const x of b) console.log(`continuous batching, ${act}, ${x.concurrency} streams: decode ${x.steady_decode_tok_s} tok/s (${(x.steady_decode_tok_s / one).toFixed(2)}x one stream); whole run ${x.generated_tok_s} tok/s (${(x.generated_tok_s / oneAll).toFixed(2)}x), TTFT p50 ${x.ttft_ms_p50.toFixed(1)} ms`);
-}
-' "$out/results.jsonl"
+const rounds = Number(process.argv[2]);
+const med = (v) => { const s = [...v].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const names = ["f32 activations and KV cache", "bf16 activations, f16 KV cache"];
+names.forEach((act, k) => {
+  const b = lines.slice(5 + k * 3 * rounds, 5 + (k + 1) * 3 * rounds);  // rounds x (1, 4, 16 streams)
+  for (let j = 0; j < 3; ++j) {
+    const xs = [...Array(rounds).keys()].map((r) => b[3 * r + j]), ones = [...Array(rounds).keys()].map((r) => b[3 * r]);
+    const ratio = med(xs.map((x, r) => x.steady_decode_tok_s / ones[r].steady_decode_tok_s));
+    const ratioAll = med(xs.map((x, r) => x.generated_tok_s / ones[r].generated_tok_s));
+    console.log(`continuous batching, ${act}, ${xs[0].concurrency} streams: decode ${med(xs.map((x) => x.steady_decode_tok_s))} tok/s ` +
+                `(${ratio.toFixed(2)}x one stream); whole run ${med(xs.map((x) => x.generated_tok_s))} tok/s (${ratioAll.toFixed(2)}x), ` +
+                `TTFT p50 ${med(xs.map((x) => x.ttft_ms_p50)).toFixed(1)} ms; per round ${xs.map((x) => x.steady_decode_tok_s).join(" ")} tok/s, ` +
+                `${xs.map((x, r) => (x.steady_decode_tok_s / ones[r].steady_decode_tok_s).toFixed(2)).join(" ")}x`);
+  }
+});
+' "$out/results.jsonl" "$rounds"
 echo "raw results: $out/results.jsonl"

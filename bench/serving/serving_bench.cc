@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "switchyard/v1/router.grpc.pb.h"
@@ -29,7 +30,8 @@ using Clock = std::chrono::steady_clock;
 constexpr char kTool[] = "switchyard-bench-serving";
 constexpr char kUsage[] =
     "usage: switchyard-bench-serving --target HOST:PORT --mode worker|router --concurrency N --requests M\n"
-    "         --max-tokens K [--route auto|reasoning|coder|translation] [--prompt TEXT]\n";
+    "         --max-tokens K [--route auto|reasoning|coder|translation] [--prompt TEXT]\n"
+    "         [--temperature T]   (default 0, greedy; above 0: full-vocabulary sampling, seed = request index)\n";
 
 struct Sample {
   double ttft_ms;
@@ -67,7 +69,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt"}, {"help"});
+  Args args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt", "temperature"}, {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   auto target = args.Required("target");
   auto concurrency = args.IntOr("concurrency", 1, 1, 4096);
@@ -80,6 +82,21 @@ int Run(int argc, char** argv) {
   if (mode != "worker" && mode != "router") return UsageError(kTool, absl::InvalidArgumentError("--mode: worker or router"), kUsage);
   const std::string prompt = args.GetOr("prompt", "Write a short Python function that adds two numbers.");
   const std::string route = args.GetOr("route", "auto");
+  float temperature = 0;
+  if (const std::string t = args.GetOr("temperature", "0"); !absl::SimpleAtof(t, &temperature) || !(temperature >= 0)) {
+    return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("--temperature: '", t, "' is not a number >= 0")), kUsage);
+  }
+  // Greedy by default; with a temperature, every token of the vocabulary stays a candidate (no
+  // top-k or top-p cut), the sampler's costliest case.
+  auto set_sampling = [&](v1::SamplingParams* sp, int64_t i) {
+    sp->set_max_tokens(static_cast<int32_t>(*max_tokens));
+    sp->set_temperature(temperature);
+    if (temperature > 0) {
+      sp->set_top_k(0);
+      sp->set_top_p(1.0f);
+      sp->set_seed(static_cast<uint64_t>(i));
+    }
+  };
 
   grpc::ChannelArguments ch;
   ch.SetInt(GRPC_ARG_MAX_CONCURRENT_STREAMS, 10000);
@@ -106,8 +123,7 @@ int Run(int argc, char** argv) {
         auto* m = req.add_messages();
         m->set_role(v1::ChatMessage::USER);
         m->set_content(absl::StrCat(prompt, " (", i, ")"));
-        req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
-        req.mutable_sampling()->set_temperature(0);
+        set_sampling(req.mutable_sampling(), i);
         req.set_enable_thinking(false);
         auto reader = worker->Generate(&ctx, req);
         v1::GenerateEvent e;
@@ -128,8 +144,7 @@ int Run(int argc, char** argv) {
         m->set_role(v1::ChatMessage::USER);
         m->set_content(absl::StrCat(prompt, " (", i, ")"));
         req.set_route(route);
-        req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
-        req.mutable_sampling()->set_temperature(0);
+        set_sampling(req.mutable_sampling(), i);
         req.set_enable_thinking(false);
         auto reader = router->Chat(&ctx, req);
         v1::ChatEvent e;

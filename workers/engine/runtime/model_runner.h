@@ -22,6 +22,7 @@
 #define SWITCHYARD_WORKERS_ENGINE_RUNTIME_MODEL_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 
@@ -83,6 +84,13 @@ class ModelRunner {
   virtual int64_t max_batch_tokens() const { return std::numeric_limits<int64_t>::max(); }
   // "cpu" or "cuda", for logs.
   virtual absl::string_view device_name() const = 0;
+  // Calls fn(i) once for every i in [0, n), possibly on several threads at once (fn must be
+  // safe to run concurrently for different i), and returns when all calls have. Not during
+  // Forward(). The CPU runner lends its forward pass's threads, idle between steps; the
+  // default runs the calls in order on the calling thread. The Engine samples with it.
+  virtual void ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) {
+    for (int64_t i = 0; i < n; ++i) fn(i);
+  }
 
   int64_t vocab_size() const { return config().vocab_size; }
   int64_t max_context() const { return config().max_position_embeddings; }

@@ -67,6 +67,8 @@ class Qwen3Runner final : public ModelRunner {
   // Any host pool of kv_shape(wish's block size, dtype): the wish, with host memory.
   KvPoolSpec KvPoolFor(const KvPoolSpec& wish) const override;
   absl::string_view device_name() const override { return "cpu"; }
+  // On the forward pass's threads, one index at a time (ThreadPool::Share).
+  void ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) override;
   const LoadedModel& model() const { return model_; }  // the weights the runner reads
   KvCacheShape kv_shape(int64_t block_size = 16, DType dtype = DType::kF32) const;
   ThreadPool& threads() { return pool_; }

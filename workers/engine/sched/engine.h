@@ -110,6 +110,7 @@ class Engine {
   // Cancel flags of live sequences, polled by the engine thread each step.
   std::vector<std::pair<Sequence*, std::shared_ptr<std::atomic<bool>>>> live_;  // engine thread only
   std::vector<float> logits_;  // engine thread only
+  std::vector<int32_t> sampled_;  // engine thread only: the step's sampled tokens
   std::thread thread_;
 };
 

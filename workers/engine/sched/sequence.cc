@@ -15,8 +15,7 @@ Sequence::Sequence(EngineRequest request, KvBlockPool* pool, const Tokenizer& to
   sampler_.AddPrompt(request_.prompt);
 }
 
-bool Sequence::AcceptLogits(float* logits, int64_t context_limit) {
-  const int32_t token = sampler_.Sample(logits);
+bool Sequence::Accept(int32_t token, int64_t context_limit) {
   sampler_.Accept(token);
   tokens_.push_back(token);
   const SamplingParams& sp = request_.sampling;

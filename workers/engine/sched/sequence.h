@@ -73,9 +73,13 @@ class Sequence {
   // Drops the cache so the sequence recomputes it later (preemption when the pool is full).
   void Preempt() { kv_.Release(); }
 
-  // Samples from `logits`, appends the token, updates text and stop state, and reports the
-  // step through the callback. Returns true if the sequence finished.
-  bool AcceptLogits(float* logits, int64_t context_limit);
+  // Samples the next token from `logits` (this sequence's row; the sampler may rewrite it).
+  // Touches only this sequence's sampler: different sequences may sample on different threads
+  // at once. Call Accept with the result, in step order, before the next step.
+  int32_t Sample(float* logits) { return sampler_.Sample(logits); }
+  // Appends `token` (from Sample), updates text and stop state, and reports the step through
+  // the callback. Returns true if the sequence finished.
+  bool Accept(int32_t token, int64_t context_limit);
   // Ends the sequence now (cancellation, deadline, error) and reports it.
   void Finish(FinishReason reason, absl::Status error = absl::OkStatus());
 
