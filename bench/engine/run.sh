@@ -32,7 +32,11 @@ if [ ! -f "$model/qwen3-0.6b-shape-bf16.gguf" ] || [ ! -f "$model/hf/model.safet
   (cd "$oracle" && node make_tiny_qwen3.mjs --out "../../$model" --hidden 1024 --layers 28 --heads 16 --kv-heads 8 \
      --head-dim 128 --ffn 3072 --tied --dtype bf16 --gguf-dtype bf16 --seed 0.6 --name qwen3-0.6b-shape-bf16 >/dev/null)
 fi
-[ -x "$oracle/out/bin/llama_shim" ] || (cd "$oracle" && bash tools/build_shim.sh >/dev/null)
+# Rebuilt when missing or when it cannot find its libllama (a stale run path after the oracle's
+# node_modules moved: the loader would make every llama.cpp run exit 127).
+if [ ! -x "$oracle/out/bin/llama_shim" ] || ldd "$oracle/out/bin/llama_shim" | grep -q "not found"; then
+  (cd "$oracle" && bash tools/build_shim.sh >/dev/null)
+fi
 
 out=build/bench/engine-$(date +%Y%m%d-%H%M%S).jsonl
 for r in $(seq 1 "$reps"); do
