@@ -31,40 +31,20 @@ constexpr double kCpuTolerance = 1e-3;
 // Every third reference prompt on the emulator (7 of 21: all 21 take it ~110 s); all on a GPU.
 constexpr size_t kPromptStride = testing::kReferencePromptStride;
 
-class CudaRunnerMoeTest : public ::testing::Test {
+class CudaRunnerMoeTest : public RunnerFixtureTest {
  protected:
+  const char* FixtureName() const override { return "qwen3-tiny-moe"; }
   void SetUp() override {
-    SWITCHYARD_REQUIRE_SHARED();
-    SWITCHYARD_REQUIRE_CUDA_DEVICE();
-    auto dir = testing::FixtureDir("qwen3-tiny-moe");
-    if (!dir) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-moe is absent";
-    auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
-    ASSERT_TRUE(m.ok()) << m.status();
-    model_ = std::move(*m);
+    RunnerFixtureTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_GT(model_->config().num_experts, 0);
-    refs_ = testing::ReadReference(*dir + "/ref.json");
-    ASSERT_EQ(refs_.size(), 21u);
   }
 
-  std::unique_ptr<CudaRunner> MakeRunner(CudaRunnerOptions o) {
-    o.kv_blocks = 64;
-    auto r = CudaRunner::Create(*model_, o);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-  std::unique_ptr<KvBlockPool> MakePool(const CudaRunner& r) {
-    auto pool = KvBlockPool::Create(r.kv_shape(), r.kv_blocks());
-    EXPECT_TRUE(pool.ok());
-    return pool.ok() ? std::move(*pool) : nullptr;
-  }
   std::unique_ptr<Qwen3Runner> MakeCpu() {
     auto cpu = Qwen3Runner::Create(*model_, RunnerOptions{.threads = 2});
     EXPECT_TRUE(cpu.ok()) << cpu.status();
     return cpu.ok() ? std::move(*cpu) : nullptr;
   }
-
-  std::unique_ptr<LoadedModel> model_;
-  std::vector<testing::ReferencePrompt> refs_;
 };
 
 // Prompts in one chunk (per-expert GEMMs, one host read-back of the routing per MoE layer) and

@@ -30,36 +30,9 @@ constexpr double kCpuTolerance = 1e-3;
 // Every third reference prompt on the emulator (7 of 21: all 21 take it ~110 s); all on a GPU.
 constexpr size_t kPromptStride = testing::kReferencePromptStride;
 
-class CudaRunnerTest : public ::testing::Test {
+class CudaRunnerTest : public RunnerFixtureTest {
  protected:
-  void SetUp() override {
-    SWITCHYARD_REQUIRE_SHARED();
-    SWITCHYARD_REQUIRE_CUDA_DEVICE();
-    auto dir = testing::FixtureDir("qwen3-tiny-dense");
-    if (!dir) GTEST_SKIP() << "../shared/fixtures/qwen3-tiny-dense is absent";
-    dir_ = *dir;
-    auto m = LoadModel(dir_ + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
-    ASSERT_TRUE(m.ok()) << m.status();
-    model_ = std::move(*m);
-    refs_ = testing::ReadReference(dir_ + "/ref.json");
-    ASSERT_EQ(refs_.size(), 21u);
-  }
-
-  std::unique_ptr<CudaRunner> MakeRunner(CudaRunnerOptions o = {}) {
-    o.kv_blocks = 64;
-    auto r = CudaRunner::Create(*model_, o);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-  std::unique_ptr<KvBlockPool> MakePool(const CudaRunner& r) {
-    auto pool = KvBlockPool::Create(r.kv_shape(), r.kv_blocks());
-    EXPECT_TRUE(pool.ok());
-    return pool.ok() ? std::move(*pool) : nullptr;
-  }
-
-  std::string dir_;
-  std::unique_ptr<LoadedModel> model_;
-  std::vector<testing::ReferencePrompt> refs_;
+  const char* FixtureName() const override { return "qwen3-tiny-dense"; }
 };
 
 // Every prompt position and every teacher-forced greedy step (decode graphs, split-bf16 GEMMs)

@@ -1,4 +1,5 @@
-// What the CUDA runner tests (dense and MoE) check against a fixture: every reference prompt's
+// What the CUDA runner tests (dense and MoE) share: their fixture (a ../shared model, its
+// llama.cpp reference, runners and pools), and the check against it: every reference prompt's
 // logits in one chunk, then its teacher-forced greedy steps, through a runner under test and
 // the CPU runner side by side; each position's top-5 within `tolerance` of llama.cpp's, and the
 // largest difference from the CPU runner over the whole vocabulary reported for the caller to
@@ -9,14 +10,55 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/engine/backend/cuda/test_device.h"
 #include "tests/engine/runtime/fixture_reference.h"
+#include "tests/support/test_paths.h"
+#include "workers/engine/backend/cuda/runner/cuda_runner.h"
 #include "workers/engine/kv/kv_block_pool.h"
+#include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/model_runner.h"
 
 namespace switchyard::cuda {
+
+// A test of CudaRunner on ../shared/fixtures/<FixtureName()>: skips without ../shared, the
+// fixture or a device; loads the model and its 21 reference prompts.
+class RunnerFixtureTest : public ::testing::Test {
+ protected:
+  virtual const char* FixtureName() const = 0;
+  void SetUp() override {
+    SWITCHYARD_REQUIRE_SHARED();
+    SWITCHYARD_REQUIRE_CUDA_DEVICE();
+    auto dir = switchyard::testing::FixtureDir(FixtureName());
+    if (!dir) GTEST_SKIP() << "../shared/fixtures/" << FixtureName() << " is absent";
+    auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
+    ASSERT_TRUE(m.ok()) << m.status();
+    model_ = std::move(*m);
+    refs_ = switchyard::testing::ReadReference(*dir + "/ref.json");
+    ASSERT_EQ(refs_.size(), 21u);
+  }
+
+  // A runner with a 64-block device cache, and a pool of exactly its shape.
+  std::unique_ptr<CudaRunner> MakeRunner(CudaRunnerOptions o = {}) {
+    o.kv_blocks = 64;
+    auto r = CudaRunner::Create(*model_, o);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? std::move(*r) : nullptr;
+  }
+  std::unique_ptr<KvBlockPool> MakePool(const CudaRunner& r) {
+    auto pool = KvBlockPool::Create(r.kv_shape(), r.kv_blocks());
+    EXPECT_TRUE(pool.ok());
+    return pool.ok() ? std::move(*pool) : nullptr;
+  }
+
+  std::unique_ptr<LoadedModel> model_;
+  std::vector<switchyard::testing::ReferencePrompt> refs_;
+};
 
 inline double MaxTopError(const float* logits, const std::vector<switchyard::testing::TopEntry>& top) {
   double worst = 0;
