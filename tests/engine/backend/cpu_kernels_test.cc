@@ -3,8 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <thread>
+#include <mutex>
 #include <random>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -337,6 +339,32 @@ TEST(ThreadPoolTest, ForCoversEveryIndexOnce) {
         for (int64_t i = b; i < e; ++i) ++hits[static_cast<size_t>(i)];
       }, 4);
       for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)], 1) << threads << " " << n << " " << i;
+    }
+  }
+}
+
+// ForEach: every index exactly once, on more than one thread when there is more than one
+// index and thread (items sleep long enough for the other threads to take some).
+TEST(ThreadPoolTest, ForEachRunsEveryIndexOnceOnSeveralThreads) {
+  for (int threads : {1, 2, 3}) {
+    ThreadPool pool(threads);
+    for (int64_t n : {0, 1, 2, 7, 64}) {
+      std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+      std::mutex mu;
+      std::set<std::thread::id> ran_on;
+      pool.ForEach(n, [&](int64_t i) {
+        hits[static_cast<size_t>(i)].fetch_add(1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::lock_guard<std::mutex> lock(mu);
+        ran_on.insert(std::this_thread::get_id());
+      });
+      for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << threads << " " << n << " " << i;
+      if (threads > 1 && n >= 7) {
+        EXPECT_GT(ran_on.size(), 1u) << threads << " threads, " << n << " items";
+      }
+      if (n == 1) {
+        EXPECT_EQ(ran_on.count(std::this_thread::get_id()), 1u) << "one item runs inline";
+      }
     }
   }
 }

@@ -117,17 +117,7 @@ void Linear(ThreadPool& pool, int slot, int ith, const float* x, int64_t T, int6
 
 }  // namespace
 
-void Qwen3Runner::ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) {
-  if (n <= 1 || pool_.size() == 1) {  // waking the pool would cost more than it saves
-    for (int64_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  pool_.Run([&](int ith, int) {
-    pool_.Share(0, ith, n, 1, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) fn(i);
-    });
-  });
-}
+void Qwen3Runner::ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) { pool_.ForEach(n, fn); }
 
 void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t h = config_.hidden_size, f = config_.intermediate_size;

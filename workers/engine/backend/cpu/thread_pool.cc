@@ -96,6 +96,18 @@ void ThreadPool::For(int64_t n, const std::function<void(int64_t, int64_t)>& fn,
   });
 }
 
+void ThreadPool::ForEach(int64_t n, const std::function<void(int64_t)>& fn) {
+  if (n <= 1 || n_ == 1) {  // waking the pool would cost more than it saves
+    for (int64_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  Run([&](int ith, int) {
+    Share(0, ith, n, 1, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) fn(i);
+    });
+  });
+}
+
 void ThreadPool::ResetWork() {
   for (WorkRange& w : work_) w.range.store(kUnset, std::memory_order_relaxed);
 }

@@ -32,6 +32,9 @@ class ThreadPool {
   // Splits [0, n) into size() contiguous ranges and calls fn(begin, end) on each (skipping
   // empty ones). `grain` rounds range boundaries to a multiple (e.g. SIMD width).
   void For(int64_t n, const std::function<void(int64_t begin, int64_t end)>& fn, int64_t grain = 1);
+  // Calls fn(i) once for every i in [0, n), on all threads, each taking one index at a time
+  // (Share): for items of uneven cost, such as sequences to sample. Inline when n <= 1.
+  void ForEach(int64_t n, const std::function<void(int64_t)>& fn);
   // Inside Run(): waits until all size() threads have reached it. A spinning barrier, so a
   // forward pass can be one Run() with a barrier between ops instead of one Run() per op.
   void Barrier();

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "workers/engine/backend/cpu/ops.h"
+#include "workers/engine/backend/cpu/thread_pool.h"
 #include "workers/engine/backend/cuda/cuda_status.h"
 #include "workers/engine/backend/cuda/kernels/attention.h"
 #include "workers/engine/backend/cuda/kernels/embedding.h"
@@ -115,6 +117,18 @@ CudaRunner::CudaRunner(PassKey, const LoadedModel& model, const CudaRunnerOption
 
 CudaRunner::~CudaRunner() {
   if (s_ != nullptr && s_->stream != nullptr) cudaStreamSynchronize(s_->stream.get());
+}
+
+void CudaRunner::ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) {
+  if (n > 1 && host_threads_ == nullptr) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    host_threads_ = std::make_unique<ThreadPool>(static_cast<int>(std::min(8u, cores)));
+  }
+  if (host_threads_ == nullptr) {
+    for (int64_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  host_threads_->ForEach(n, fn);
 }
 
 KvCacheShape CudaRunner::kv_shape() const {

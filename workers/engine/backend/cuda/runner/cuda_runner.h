@@ -61,6 +61,7 @@
 #define SWITCHYARD_WORKERS_ENGINE_BACKEND_CUDA_RUNNER_CUDA_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -74,6 +75,10 @@
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/qwen3_runner.h"
 #include "workers/engine/runtime/rope.h"
+
+namespace switchyard {
+class ThreadPool;  // backend/cpu/thread_pool.h
+}  // namespace switchyard
 
 namespace switchyard::cuda {
 
@@ -117,6 +122,9 @@ class CudaRunner final : public ModelRunner {
   }
   int64_t max_batch_tokens() const override { return options_.max_tokens; }
   absl::string_view device_name() const override { return "cuda"; }
+  // On a pool of host threads (up to 8, made on first use): with the step on the GPU, sampling
+  // 64 sequences' 151,936 logits one after another on the host would take longer than the step.
+  void ParallelFor(int64_t n, const std::function<void(int64_t)>& fn) override;
   // Decode graphs captured so far, and steps run by replaying one.
   int64_t graphs_captured() const { return static_cast<int64_t>(graphs_.size()); }
   int64_t graph_replays() const { return graph_replays_; }
@@ -151,6 +159,7 @@ class CudaRunner final : public ModelRunner {
   CudaRunnerOptions options_;
   RopeTable rope_;
   std::unique_ptr<State> s_;
+  std::unique_ptr<ThreadPool> host_threads_;  // ParallelFor's; null until first used
   std::map<std::pair<int64_t, int>, int> graphs_;  // (T, context bucket) -> index in State
   int64_t graph_replays_ = 0;
   // Host staging, reused from step to step.
