@@ -52,23 +52,9 @@ class CudaRunnerMoeTest : public RunnerFixtureTest {
 // split-bf16 GemmEx as gemv_max_tokens is 0): within 1e-3 of llama.cpp, and of the CPU runner
 // over the whole vocabulary.
 TEST_F(CudaRunnerMoeTest, TeacherForcedLogitsMatchLlamaCppAndCpu) {
-  const auto start = std::chrono::steady_clock::now();
-  auto gpu = MakeRunner(CudaRunnerOptions{.gemv_max_tokens = 0});
-  ASSERT_NE(gpu, nullptr);
   auto cpu = MakeCpu();
   ASSERT_NE(cpu, nullptr);
-  auto gpu_pool = MakePool(*gpu);
-  auto cpu_pool = KvBlockPool::Create(cpu->kv_shape(16), 64);
-  ASSERT_TRUE(cpu_pool.ok());
-  FixtureErrors errors;
-  CheckTeacherForced(*gpu, *gpu_pool, *cpu, **cpu_pool, refs_, kPromptStride, kTolerance, &errors);
-  if (HasFatalFailure()) return;
-  EXPECT_LE(errors.cpu, kCpuTolerance);
-  EXPECT_GT(gpu->graph_replays(), 0);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("moe: max |logit - llama.cpp|: prompt %.2e, greedy %.2e; max |cuda - cpu| %.2e; %lld graphs, %lld replays; %.1f s\n",
-              errors.prompt, errors.greedy, errors.cpu, static_cast<long long>(gpu->graphs_captured()),
-              static_cast<long long>(gpu->graph_replays()), secs);
+  TeacherForcedMatchesLlamaCppAndCpu(*cpu, kPromptStride, kTolerance, kCpuTolerance, "moe: ");
 }
 
 // The GEMV paths only (gemv_max_tokens 8): a prompt fed in chunks of at most 8 tokens wanting

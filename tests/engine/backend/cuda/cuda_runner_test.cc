@@ -38,23 +38,9 @@ class CudaRunnerTest : public RunnerFixtureTest {
 // Every prompt position and every teacher-forced greedy step (decode graphs, split-bf16 GEMMs)
 // within 1e-3 of llama.cpp, and within 1e-4 of the CPU runner over the whole vocabulary.
 TEST_F(CudaRunnerTest, TeacherForcedLogitsMatchLlamaCppAndCpu) {
-  const auto start = std::chrono::steady_clock::now();
-  auto gpu = MakeRunner(CudaRunnerOptions{.gemv_max_tokens = 0});
-  ASSERT_NE(gpu, nullptr);
   auto cpu = Qwen3Runner::Create(*model_, RunnerOptions{.threads = 2});
   ASSERT_TRUE(cpu.ok()) << cpu.status();
-  auto gpu_pool = MakePool(*gpu);
-  auto cpu_pool = KvBlockPool::Create((*cpu)->kv_shape(16), 64);
-  ASSERT_TRUE(cpu_pool.ok());
-  FixtureErrors errors;
-  CheckTeacherForced(*gpu, *gpu_pool, **cpu, **cpu_pool, refs_, kPromptStride, kTolerance, &errors);
-  if (HasFatalFailure()) return;
-  EXPECT_LE(errors.cpu, kCpuTolerance);
-  EXPECT_GT(gpu->graph_replays(), 0);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("max |logit - llama.cpp|: prompt %.2e, greedy %.2e; max |cuda - cpu| %.2e; %lld graphs, %lld replays; %.1f s\n",
-              errors.prompt, errors.greedy, errors.cpu, static_cast<long long>(gpu->graphs_captured()),
-              static_cast<long long>(gpu->graph_replays()), secs);
+  TeacherForcedMatchesLlamaCppAndCpu(**cpu, kPromptStride, kTolerance, kCpuTolerance, "");
 }
 
 // The GEMV decode path (bf16 weights x f32 activations in f32, up to 8 rows): a prompt'

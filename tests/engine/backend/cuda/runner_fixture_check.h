@@ -8,8 +8,10 @@
 #define SWITCHYARD_TESTS_ENGINE_BACKEND_CUDA_RUNNER_FIXTURE_CHECK_H_
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <utility>
@@ -26,39 +28,6 @@
 
 namespace switchyard::cuda {
 
-// A test of CudaRunner on ../shared/fixtures/<FixtureName()>: skips without ../shared, the
-// fixture or a device; loads the model and its 21 reference prompts.
-class RunnerFixtureTest : public ::testing::Test {
- protected:
-  virtual const char* FixtureName() const = 0;
-  void SetUp() override {
-    SWITCHYARD_REQUIRE_SHARED();
-    SWITCHYARD_REQUIRE_CUDA_DEVICE();
-    auto dir = switchyard::testing::FixtureDir(FixtureName());
-    if (!dir) GTEST_SKIP() << "../shared/fixtures/" << FixtureName() << " is absent";
-    auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
-    ASSERT_TRUE(m.ok()) << m.status();
-    model_ = std::move(*m);
-    refs_ = switchyard::testing::ReadReference(*dir + "/ref.json");
-    ASSERT_EQ(refs_.size(), 21u);
-  }
-
-  // A runner with a 64-block device cache, and a pool of exactly its shape.
-  std::unique_ptr<CudaRunner> MakeRunner(CudaRunnerOptions o = {}) {
-    o.kv_blocks = 64;
-    auto r = CudaRunner::Create(*model_, o);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-  std::unique_ptr<KvBlockPool> MakePool(const CudaRunner& r) {
-    auto pool = KvBlockPool::Create(r.kv_shape(), r.kv_blocks());
-    EXPECT_TRUE(pool.ok());
-    return pool.ok() ? std::move(*pool) : nullptr;
-  }
-
-  std::unique_ptr<LoadedModel> model_;
-  std::vector<switchyard::testing::ReferencePrompt> refs_;
-};
 
 inline double MaxTopError(const float* logits, const std::vector<switchyard::testing::TopEntry>& top) {
   double worst = 0;
@@ -119,6 +88,62 @@ inline void CheckTeacherForced(ModelRunner& gpu, KvBlockPool& gpu_pool, ModelRun
     }
   }
 }
+
+// A test of CudaRunner on ../shared/fixtures/<FixtureName()>: skips without ../shared, the
+// fixture or a device; loads the model and its 21 reference prompts.
+class RunnerFixtureTest : public ::testing::Test {
+ protected:
+  virtual const char* FixtureName() const = 0;
+  void SetUp() override {
+    SWITCHYARD_REQUIRE_SHARED();
+    SWITCHYARD_REQUIRE_CUDA_DEVICE();
+    auto dir = switchyard::testing::FixtureDir(FixtureName());
+    if (!dir) GTEST_SKIP() << "../shared/fixtures/" << FixtureName() << " is absent";
+    auto m = LoadModel(*dir + "/hf", LoadOptions{.progress = nullptr, .prefault = false});
+    ASSERT_TRUE(m.ok()) << m.status();
+    model_ = std::move(*m);
+    refs_ = switchyard::testing::ReadReference(*dir + "/ref.json");
+    ASSERT_EQ(refs_.size(), 21u);
+  }
+
+  // A runner with a 64-block device cache, and a pool of exactly its shape.
+  std::unique_ptr<CudaRunner> MakeRunner(CudaRunnerOptions o = {}) {
+    o.kv_blocks = 64;
+    auto r = CudaRunner::Create(*model_, o);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? std::move(*r) : nullptr;
+  }
+  std::unique_ptr<KvBlockPool> MakePool(const CudaRunner& r) {
+    auto pool = KvBlockPool::Create(r.kv_shape(), r.kv_blocks());
+    EXPECT_TRUE(pool.ok());
+    return pool.ok() ? std::move(*pool) : nullptr;
+  }
+
+  // CheckTeacherForced with a runner on the split-bf16 GEMMs and decode graphs (gemv_max_tokens
+  // 0) against `cpu`: every position within `tolerance` of llama.cpp, the whole vocabulary
+  // within `cpu_tolerance` of the CPU runner, graphs replayed; the errors printed after `label`.
+  void TeacherForcedMatchesLlamaCppAndCpu(ModelRunner& cpu, size_t stride, double tolerance, double cpu_tolerance,
+                                          const char* label) {
+    const auto start = std::chrono::steady_clock::now();
+    auto gpu = MakeRunner(CudaRunnerOptions{.gemv_max_tokens = 0});
+    ASSERT_NE(gpu, nullptr);
+    auto gpu_pool = MakePool(*gpu);
+    auto cpu_pool = KvBlockPool::Create(ModelKvShape(cpu.config(), 16, DType::kF32), 64);
+    ASSERT_TRUE(cpu_pool.ok());
+    FixtureErrors errors;
+    CheckTeacherForced(*gpu, *gpu_pool, cpu, **cpu_pool, refs_, stride, tolerance, &errors);
+    if (HasFatalFailure()) return;
+    EXPECT_LE(errors.cpu, cpu_tolerance);
+    EXPECT_GT(gpu->graph_replays(), 0);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%smax |logit - llama.cpp|: prompt %.2e, greedy %.2e; max |cuda - cpu| %.2e; %lld graphs, %lld replays; %.1f s\n",
+                label, errors.prompt, errors.greedy, errors.cpu, static_cast<long long>(gpu->graphs_captured()),
+                static_cast<long long>(gpu->graph_replays()), secs);
+  }
+
+  std::unique_ptr<LoadedModel> model_;
+  std::vector<switchyard::testing::ReferencePrompt> refs_;
+};
 
 }  // namespace switchyard::cuda
 
