@@ -66,6 +66,55 @@ void Shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_MatmulBf16)->Apply(Shapes);
 
+// The same products with the weights streaming from memory as in the model: each call takes the
+// next of `copies` distinct matrices (40 x 6 MB, past any cache), where BM_MatmulBf16 reuses one
+// matrix that stays in L3. Arguments: T, K, M, threads, kernel as above, copies.
+void BM_MatmulBf16FromMemory(benchmark::State& state) {
+  const int64_t T = state.range(0), K = state.range(1), M = state.range(2), copies = state.range(5);
+  const int threads = static_cast<int>(state.range(3));
+  const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
+  const bool bf16_activations = state.range(4) == 3;
+  auto wb = HugePageBuffer::Allocate(static_cast<size_t>(M * K * copies) * 2);
+  auto xb = HugePageBuffer::Allocate(static_cast<size_t>(T * K) * 4);
+  auto yb = HugePageBuffer::Allocate(static_cast<size_t>(T * M) * 4);
+  if (!wb.ok() || !xb.ok() || !yb.ok()) {
+    state.SkipWithError("cannot allocate the buffers");
+    return;
+  }
+  uint16_t* w = static_cast<uint16_t*>(wb->data());
+  float* x = static_cast<float*>(xb->data());
+  float* y = static_cast<float*>(yb->data());
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (int64_t i = 0; i < M * K * copies; ++i) w[i] = F32ToBf16(u(rng) * 0.05f);
+  for (int64_t i = 0; i < T * K; ++i) x[i] = u(rng);
+  ThreadPool pool(threads);
+  int64_t c = 0;
+  for (auto _ : state) {
+    MatmulArgs a{.x = x, .T = T, .K = K, .w = w + c * M * K, .wtype = DType::kBF16, .M = M, .y = y,
+                 .bf16_activations = bf16_activations};
+    Matmul(a, pool, level);
+    benchmark::DoNotOptimize(y);
+    c = (c + 1) % copies;
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * T * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+  state.counters["wGB/s"] = benchmark::Counter(2.0 * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+}
+
+void FromMemoryShapes(benchmark::internal::Benchmark* b) {
+  for (int64_t simd : {0, 3}) {
+    for (int64_t t : {1, 16}) {
+      for (int64_t threads : {1, 2}) {
+        b->Args({t, 1024, 3072, threads, simd, 40});
+        b->Args({t, 3072, 1024, threads, simd, 40});
+      }
+    }
+  }
+  b->UseRealTime();
+}
+
+BENCHMARK(BM_MatmulBf16FromMemory)->Apply(FromMemoryShapes);
+
 // Decode attention of one layer: T sequences, one new token each, `positions` cached, Qwen3-0.6B's
 // heads (16 query, 8 kv, dim 128), the paged f32 cache with 16-position blocks.
 void BM_AttentionDecode(benchmark::State& state) {

@@ -74,19 +74,24 @@ TEST_P(MatmulTest, TokenResultsIndependentOfBatch) {
   const auto [simd, dtype] = GetParam();
   if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
   ThreadPool pool(2);
-  // K with a tail past the vector loop; M not a multiple of any row block; T past a token block.
-  const int64_t T = 11, K = 100, M = 45;
-  const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 7);
-  const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 8);
-  std::vector<uint16_t> w16(wf.size());
-  for (size_t i = 0; i < wf.size(); ++i) w16[i] = dtype == DType::kBF16 ? F32ToBf16(wf[i]) : F32ToF16(wf[i]);
-  const void* w = dtype == DType::kF32 ? static_cast<const void*>(wf.data()) : static_cast<const void*>(w16.data());
-  std::vector<float> all(static_cast<size_t>(T * M));
-  Matmul(MatmulArgs{x.data(), T, K, w, dtype, M, all.data()}, pool, simd);
-  for (int64_t t = 0; t < T; ++t) {
-    std::vector<float> one(static_cast<size_t>(M));
-    Matmul(MatmulArgs{x.data() + t * K, 1, K, w, dtype, M, one.data()}, pool, simd);
-    for (int64_t m = 0; m < M; ++m) ASSERT_EQ(one[static_cast<size_t>(m)], all[static_cast<size_t>(t * M + m)]) << t << "," << m;
+  // K with a tail past the vector loop, and K without one (AVX-512 then stores 4x4 blocks' sums
+  // at once); M not a multiple of any row block; T past a token block.
+  for (const int64_t K : {100, 128}) {
+    const int64_t T = 11, M = 45;
+    const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 7);
+    const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 8);
+    std::vector<uint16_t> w16(wf.size());
+    for (size_t i = 0; i < wf.size(); ++i) w16[i] = dtype == DType::kBF16 ? F32ToBf16(wf[i]) : F32ToF16(wf[i]);
+    const void* w = dtype == DType::kF32 ? static_cast<const void*>(wf.data()) : static_cast<const void*>(w16.data());
+    std::vector<float> all(static_cast<size_t>(T * M));
+    Matmul(MatmulArgs{x.data(), T, K, w, dtype, M, all.data()}, pool, simd);
+    for (int64_t t = 0; t < T; ++t) {
+      std::vector<float> one(static_cast<size_t>(M));
+      Matmul(MatmulArgs{x.data() + t * K, 1, K, w, dtype, M, one.data()}, pool, simd);
+      for (int64_t m = 0; m < M; ++m) {
+        ASSERT_EQ(one[static_cast<size_t>(m)], all[static_cast<size_t>(t * M + m)]) << "K=" << K << ": " << t << "," << m;
+      }
+    }
   }
 }
 
@@ -137,7 +142,7 @@ TEST_P(MatmulBf16ActivationsTest, TokenResultsIndependentOfBatch) {
   if (ResolveSimdLevel(simd) != simd) GTEST_SKIP() << "CPU lacks this kernel family";
   ThreadPool pool(2);
   // T spans a full token chunk (64) and the block tails; K has a tail past the vector loop.
-  for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{11, 100, 45}, {70, 64, 37}}) {
+  for (auto [T, K, M] : {std::tuple<int64_t, int64_t, int64_t>{11, 100, 45}, {70, 64, 37}, {16, 1024, 9}}) {
     const std::vector<float> x = RandomVec(static_cast<size_t>(T * K), 17);
     const std::vector<float> wf = RandomVec(static_cast<size_t>(M * K), 18);
     std::vector<uint16_t> w(wf.size());

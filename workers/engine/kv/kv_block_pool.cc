@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -51,9 +52,13 @@ void KvBlockPool::Write(int64_t layer, int32_t block, int64_t slot, const float*
   if (shape_.dtype == DType::kF16) {
     uint16_t* kb = K16(layer, block);
     uint16_t* vb = V16(layer, block);
+    // K is stored transposed, so its values are converted in a row first, then scattered.
+    thread_local std::vector<uint16_t> k16;
+    k16.resize(static_cast<size_t>(G * d));
+    F32ToF16Row(k, k16.data(), G * d);
     for (int64_t g = 0; g < G; ++g) {
-      for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = F32ToF16(k[g * d + i]);
-      for (int64_t i = 0; i < d; ++i) vb[(g * bs + slot) * d + i] = F32ToF16(v[g * d + i]);
+      for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = k16[static_cast<size_t>(g * d + i)];
+      F32ToF16Row(v + g * d, vb + (g * bs + slot) * d, d);
     }
     return;
   }

@@ -2,6 +2,10 @@
 
 #include <array>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace switchyard {
 
 absl::string_view DTypeName(DType t) {
@@ -76,6 +80,41 @@ uint16_t F32ToF16(float f) {
   const uint32_t mid = 1u << (shift - 1);
   if (rem > mid || (rem == mid && (half & 1u))) ++half;
   return sign | static_cast<uint16_t>(half);
+}
+
+namespace {
+
+#if defined(__x86_64__)
+__attribute__((target("avx,f16c"))) int64_t F32ToF16RowF16c(const float* src, uint16_t* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 f = _mm256_loadu_ps(src + i);
+    if (_mm256_movemask_ps(_mm256_cmp_ps(f, f, _CMP_UNORD_Q)) != 0) {
+      // vcvtps2ph keeps a NaN's payload; F32ToF16 (and the CUDA cache write) give 0x7e00.
+      for (int64_t j = i; j < i + 8; ++j) dst[j] = F32ToF16(src[j]);
+      continue;
+    }
+    const __m128i h = _mm256_cvtps_ph(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
+  }
+  return i;
+}
+
+// Every AVX2 CPU has F16C; clang 14's __builtin_cpu_supports does not know "f16c" by name.
+bool HasF16c() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+void F32ToF16Row(const float* src, uint16_t* dst, int64_t n) {
+  int64_t i = 0;
+#if defined(__x86_64__)
+  if (HasF16c()) i = F32ToF16RowF16c(src, dst, n);
+#endif
+  for (; i < n; ++i) dst[i] = F32ToF16(src[i]);
 }
 
 }  // namespace switchyard

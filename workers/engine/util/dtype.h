@@ -50,7 +50,11 @@ inline uint16_t F32ToBf16Daz(float f) {
 }
 
 float F16ToF32(uint16_t h);
+// Round to nearest even; every NaN becomes 0x7e00 with its sign.
 uint16_t F32ToF16(float f);
+// dst[i] = F32ToF16(src[i]) for i < n, eight at a time with F16C's vcvtps2ph where the CPU has
+// it: the KV cache's f16 writes convert 2 x kv_heads x head_dim values per token and layer.
+void F32ToF16Row(const float* src, uint16_t* dst, int64_t n);
 
 }  // namespace switchyard
 

@@ -32,6 +32,7 @@ struct Avx512 {
   static Reg LoadX(const float* p) { return _mm512_loadu_ps(p); }
   static Reg Fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
   static float Sum(Reg v) { return HorizontalSum(v); }
+  static void StoreSums4x4(const Reg* v, float* y, int64_t ys) { StoreHorizontalSums4x4(v, y, ys); }
   template <DType W>
   static Reg LoadW(const void* w, int64_t i) {
     if constexpr (W == DType::kF32) {

@@ -62,6 +62,9 @@ inline void Block(const MatmulArgs& a, int64_t m0, int64_t t0, const uint16_t* x
       for (int r = 0; r < RB; ++r) acc[r][t] = _mm512_dpbf16_ps(acc[r][t], wv[r], xv);
     }
   }
+  if constexpr (RB == 4 && TB == 4) {
+    if (kv == K) return StoreHorizontalSums4x4(&acc[0][0], a.y + t0 * ys + m0, ys);
+  }
   for (int r = 0; r < RB; ++r) {
     for (int t = 0; t < TB; ++t) {
       float s = HorizontalSum(acc[r][t]);

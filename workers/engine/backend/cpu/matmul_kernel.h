@@ -18,6 +18,20 @@ namespace switchyard::internal {
 
 constexpr int64_t kTokenChunk = 64;
 
+// Rows [0, 4) x tokens [0, 4) of a block's sums stored at once where the traits can
+// (V::StoreSums4x4, AVX-512) and K has no tail past the vector loop; returns the first row left
+// for the one-by-one sums.
+template <class V, int RB, int TB>
+inline int StoreSums4x4IfAble(const typename V::Reg (&acc)[RB][TB], bool no_tail, float* y, int64_t ys) {
+  if constexpr (RB >= 4 && TB == 4 && requires { V::StoreSums4x4(&acc[0][0], y, ys); }) {
+    if (no_tail) {
+      V::StoreSums4x4(&acc[0][0], y, ys);
+      return 4;
+    }
+  }
+  return 0;
+}
+
 template <class V, DType W, int RB, int TB>
 inline void MatmulBlock(const MatmulArgs& a, int64_t m0, int64_t t0, int64_t xs, int64_t ys) {
   typename V::Reg acc[RB][TB];
@@ -33,7 +47,7 @@ inline void MatmulBlock(const MatmulArgs& a, int64_t m0, int64_t t0, int64_t xs,
       for (int r = 0; r < RB; ++r) acc[r][t] = V::Fma(wv[r], xv, acc[r][t]);
     }
   }
-  for (int r = 0; r < RB; ++r) {
+  for (int r = StoreSums4x4IfAble<V>(acc, kv == K, a.y + t0 * ys + m0, ys); r < RB; ++r) {
     for (int t = 0; t < TB; ++t) {
       float s = V::Sum(acc[r][t]);
       const float* x = a.x + (t0 + t) * xs;
@@ -72,13 +86,18 @@ inline void PermuteEvenOdd(const float* x, int64_t kv, float* xp, bool bf16_acti
   }
 }
 
-// The first row of the block to prefetch while rows [m0, m0 + RB) are computed: two blocks
-// ahead, which kept decode closest to the read loop's bandwidth (one block ahead left less
-// time than a DRAM round trip under load). Near the end it prefetches the block itself again
+// The first row of the block to prefetch while rows [m0, m0 + RB) are computed. The matrix-vector
+// product (RB = 1) prefetches two rows ahead, which kept decode closest to the read loop's
+// bandwidth (one row ahead left less time than a DRAM round trip under load). A block of
+// several rows over several tokens takes 0.5-2 us, long enough to fetch the next block: two
+// blocks ahead instead was 8-20% slower at 16 tokens with the weights streaming from memory
+// (switchyard-bench-matmul, BM_MatmulBf16FromMemory), as if the lines fetched that early
+// were evicted again before their turn. Near the end it prefetches the block itself again
 // rather than point past the matrix.
 template <int RB>
 inline int64_t PrefetchRow(int64_t m0, int64_t M) {
-  return m0 + 3 * RB <= M ? m0 + 2 * RB : m0;
+  constexpr int64_t ahead = RB == 1 ? 2 : RB;
+  return m0 + ahead + RB <= M ? m0 + ahead : m0;
 }
 
 // Which of the next block's RB rows token block b of `blocks` prefetches: spread evenly, so the
@@ -125,7 +144,7 @@ inline void Bf16PairBlock(const MatmulArgs& a, int64_t m0, int64_t t0, const flo
       }
     }
   }
-  for (int r = 0; r < RB; ++r) {
+  for (int r = StoreSums4x4IfAble<V>(acc, kv == K, a.y + t0 * ys + m0, ys); r < RB; ++r) {
     for (int t = 0; t < TB; ++t) {
       float s = V::Sum(acc[r][t]);
       const float* x = a.x + (t0 + t) * xs;
