@@ -10,4 +10,8 @@ find_package(benchmark CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ICU_UC REQUIRED IMPORTED_TARGET icu-uc)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(LIBSECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 find_package(yaml-cpp CONFIG REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # policies/ guardrails
+# SHA-256 for policies/ (API key hashes, audit chain): OpenSSL's libcrypto (libssl-dev).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
   libpcre2-dev libre2-dev libicu-dev
   libseccomp-dev libsqlite3-dev
+  libssl-dev                                     # SHA-256 for policies/ (API keys, audit chain)
   python3 python3-jinja2
 )
 

@@ -6,6 +6,7 @@
 
 #include "router/cli/chat_command.h"
 #include "router/cli/classify_command.h"
+#include "router/cli/sandbox_command.h"
 #include "router/cli/up_command.h"
 
 namespace switchyard::cli {
@@ -20,6 +21,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"chat", kChatSummary, &RunChat},
     {"classify", kClassifySummary, &RunClassify},
+    {"sandbox", kSandboxSummary, &RunSandbox},
     {"up", kUpSummary, &RunUp},
 };
 

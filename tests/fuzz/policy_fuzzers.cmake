@@ -1,0 +1,2 @@
+switchyard_add_fuzzer(policy_file_fuzz SOURCE policy_file_fuzz.cc LIBS switchyard_policies)
+switchyard_add_fuzzer(audit_log_fuzz SOURCE audit_log_fuzz.cc LIBS switchyard_policies)
