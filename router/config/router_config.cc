@@ -62,7 +62,7 @@ bool IsHostPort(absl::string_view s) {
 absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   RouterConfig c;
   if (root.IsNull()) return r.Error("(top level)", "the file is empty");
-  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "health"}); !s.ok()) return s;
+  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "health", "policy"}); !s.ok()) return s;
   if (root["listen"]) {
     auto v = r.String(root["listen"], "listen");
     if (!v.ok()) return v.status();
@@ -150,6 +150,12 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
       c.health_timeout_ms = *v;
     }
   }
+  if (root["policy"]) {
+    auto v = r.String(root["policy"], "policy");
+    if (!v.ok()) return v.status();
+    if (v->empty()) return r.Error("policy", "empty (leave the key out for an open router)");
+    c.policy_file = *v;
+  }
   return c;
 }
 
@@ -172,7 +178,12 @@ absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view yaml, absl::str
 absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return text.status();
-  return ParseRouterConfig(*text, path);
+  auto config = ParseRouterConfig(*text, path);
+  if (config.ok() && !config->policy_file.empty() && config->policy_file.front() != '/') {
+    const size_t slash = path.rfind('/');
+    if (slash != std::string::npos) config->policy_file = path.substr(0, slash + 1) + config->policy_file;
+  }
+  return config;
 }
 
 }  // namespace switchyard

@@ -16,6 +16,8 @@
 //   health:
 //     interval_ms: 500
 //     timeout_ms: 1000
+//   policy: policy.yaml          # tenants, keys, limits, guardrails, audit (policies/); absent:
+//                                # an open router. Relative to this file's directory.
 //
 // Thread safety: a plain value.
 #ifndef SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
@@ -49,6 +51,7 @@ struct RouterConfig {
   int32_t max_tokens = 1024;
   int64_t health_interval_ms = 500;
   int64_t health_timeout_ms = 1000;
+  std::string policy_file;  // empty: open (no keys, no limits, no audit)
 };
 
 // InvalidArgument naming `file` and the key ("router.yaml: pools.coder.endpoints[1]: ...") for

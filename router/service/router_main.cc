@@ -4,7 +4,9 @@
 //
 // Prints "listening ADDRESS" once serving (the real port when 0 was asked), then "ready" once
 // every configured pool has a healthy replica (or after --ready-timeout-ms, with a warning).
-// SIGTERM / SIGINT stop it cleanly: in-flight streams get 5 s.
+// SIGTERM / SIGINT stop it cleanly: in-flight streams get 5 s. With `policy:` in the config,
+// SIGHUP or an edit of the policy file reloads it (a bad file is refused and logged; the old
+// policy stays).
 #include <signal.h>
 
 #include <chrono>
@@ -15,10 +17,14 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "nlohmann/json.hpp"
+#include "policies/audit_log.h"
+#include "policies/policy_file_watcher.h"
+#include "policies/policy_store.h"
 #include "router/classify/classifier.h"
 #include "router/classify/shipped_model.h"
 #include "router/config/router_config.h"
 #include "router/pools/worker_pools.h"
+#include "router/service/policy_gate.h"
 #include "router/service/router_service.h"
 #include "workers/engine/cli/args.h"
 
@@ -67,15 +73,50 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
+  // The policy file: refused at start like the config when it is bad; later a bad edit keeps
+  // the old policy (PolicyStore::Reload) and is logged.
+  std::unique_ptr<PolicyStore> policy;
+  std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<PolicyGate> gate;
+  if (!config->policy_file.empty()) {
+    auto store = PolicyStore::Open(config->policy_file);
+    if (!store.ok()) {
+      std::fprintf(stderr, "%s: policy: %s\n", kTool, std::string(store.status().message()).c_str());
+      return 2;
+    }
+    policy = *std::move(store);
+    const std::string audit_path = policy->Current()->audit.path;
+    if (!audit_path.empty()) {
+      auto log = AuditLog::Open(audit_path);
+      if (!log.ok()) {
+        std::fprintf(stderr, "%s: audit log: %s\n", kTool, std::string(log.status().message()).c_str());
+        return 1;
+      }
+      audit = *std::move(log);
+    }
+    gate = std::make_unique<PolicyGate>(policy.get(), audit.get());
+  }
+
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto log_reload = [&](const absl::Status& s) {
+    if (s.ok()) {
+      Log("info", "policy_reloaded", {{"file", policy->path()}, {"generation", policy->generation()}});
+    } else {
+      Log("error", "policy_reload_refused", {{"file", policy->path()}, {"error", std::string(s.message())}, {"kept", "the previous policy"}});
+    }
+  };
+  std::unique_ptr<PolicyFileWatcher> watcher;
+  if (policy) watcher = std::make_unique<PolicyFileWatcher>(*policy, absl::Seconds(1), log_reload);
 
   std::unique_ptr<WorkerPools> pools = WorkerPools::Create(*config);
   pools->Start();
-  RouterService service(*config, *classifier, *pools);
+  RouterService service(*config, *classifier, *pools, gate.get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int port = 0;
@@ -101,7 +142,15 @@ int Run(int argc, char** argv) {
   std::fflush(stdout);
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    if (policy) {
+      log_reload(policy->Reload());
+    } else {
+      Log("info", "sighup_ignored", {{"reason", "no policy file in the config"}});
+    }
+  }
   Log("info", "stopping", {{"signal", sig}});
   server->GetHealthCheckService()->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

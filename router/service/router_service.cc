@@ -1,5 +1,6 @@
 #include "router/service/router_service.h"
 
+#include <atomic>
 #include <deque>
 #include <random>
 
@@ -25,6 +26,17 @@ bool Retryable(const grpc::Status& s) {
     default:
       return false;
   }
+}
+
+grpc::Status ToGrpc(const absl::Status& s) {
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+// The `authorization` metadata ("Bearer <key>"), empty when the client sent none.
+std::string Authorization(const grpc::CallbackServerContext& ctx) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find("authorization");
+  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
 }
 
 class ChatReactor;
@@ -56,18 +68,30 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
  public:
   ChatReactor(grpc::CallbackServerContext* ctx, const v1::ChatRequest& request, RouterService* service)
       : server_ctx_(ctx), service_(service), trace_id_(NewTraceId()) {
+    auto who = service->gate().Authenticate(Authorization(*ctx), trace_id_);
+    if (!who.ok()) {
+      Finish(ToGrpc(who.status()));
+      return;
+    }
+    admission_ = *std::move(who);
     auto route = service->Route(request);
     if (!route.ok()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(route.status().code()), std::string(route.status().message())));
+      Finish(ToGrpc(route.status()));
       return;
     }
     route_ = *route;
+    *upstream_request_.mutable_messages() = request.messages();
+    if (absl::Status s = service->gate().AdmitRoute(admission_, trace_id_, route_.role, route_.confidence, route_.pinned,
+                                                     upstream_request_.mutable_messages());
+        !s.ok()) {
+      Finish(ToGrpc(s));
+      return;
+    }
     auto replica = service->pools().Pick(route_.role);
     if (!replica.ok()) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(replica.status().message())));
       return;
     }
-    *upstream_request_.mutable_messages() = request.messages();
     *upstream_request_.mutable_tools() = request.tools();
     *upstream_request_.mutable_sampling() = request.sampling();
     if (!request.sampling().has_max_tokens()) upstream_request_.mutable_sampling()->set_max_tokens(service->config().max_tokens);
@@ -97,7 +121,10 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     client_cancelled_ = true;
     CancelUpstreamLocked();
   }
-  void OnDone() override { delete this; }  // NOLINT: gRPC's reactor lifetime contract
+  void OnDone() override {
+    service_->gate().Charge(admission_, tokens_used_.load());
+    delete this;  // NOLINT: gRPC's reactor lifetime contract
+  }
 
   void UpstreamRead(UpstreamCall* call, bool ok) {
     {
@@ -107,6 +134,10 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
         read_ended_ = true;  // the worker's stream ended; OnDone brings its status
       } else {
         got_first_ = true;
+        if (call->event.has_finish()) {
+          const v1::Usage& u = call->event.finish().usage();
+          tokens_used_ = static_cast<int64_t>(u.prompt_tokens()) + u.completion_tokens();
+        }
         pending_.push_back(Convert(call->event));
       }
     }
@@ -238,6 +269,8 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   grpc::CallbackServerContext* server_ctx_;
   RouterService* service_;
   std::string trace_id_;
+  Admission admission_;
+  std::atomic<int64_t> tokens_used_{0};  // prompt + completion, from the worker's finish event
   RouteChoice route_;
   v1::GenerateRequest upstream_request_;
   v1::ChatEvent current_;
@@ -299,6 +332,11 @@ grpc::ServerWriteReactor<v1::ChatEvent>* RouterService::Chat(grpc::CallbackServe
 
 grpc::ServerUnaryReactor* RouterService::Classify(grpc::CallbackServerContext* ctx, const v1::ClassifyRequest* request,
                                                   v1::ClassifyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (auto who = gate_->Authenticate(Authorization(*ctx), NewTraceId()); !who.ok()) {
+    reactor->Finish(ToGrpc(who.status()));
+    return reactor;
+  }
   const classify::Classification cls = classifier_.Classify(request->text());
   response->set_label(classifier_.label_name(cls.label));
   response->set_confidence(cls.confidence);
@@ -310,7 +348,6 @@ grpc::ServerUnaryReactor* RouterService::Classify(grpc::CallbackServerContext* c
     out->set_name(f.feature);
     out->set_weight(static_cast<float>(f.weight));
   }
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

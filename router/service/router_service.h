@@ -3,7 +3,8 @@
 // worker's stream, the route decision first. A worker that fails before its first event is
 // retried once on another replica; one that fails after it ends the stream with UNAVAILABLE
 // naming the worker. The client's deadline (or the configured default) and its cancellation
-// travel to the worker.
+// travel to the worker. With a policy file, requests pass the PolicyGate first (key, limits,
+// role, input guardrails, audit) and Classify needs a valid key too.
 // Thread safety: gRPC drives it from its threads; the classifier and pools are shared.
 #ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
 #define SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
@@ -14,6 +15,7 @@
 #include "router/classify/classifier.h"
 #include "router/config/router_config.h"
 #include "router/pools/worker_pools.h"
+#include "router/service/policy_gate.h"
 #include "switchyard/v1/router.grpc.pb.h"
 
 namespace switchyard {
@@ -29,9 +31,10 @@ struct RouteChoice {
 
 class RouterService final : public v1::Router::CallbackService {
  public:
-  // All three must outlive the service.
-  RouterService(const RouterConfig& config, const classify::Classifier& classifier, WorkerPools& pools)
-      : config_(config), classifier_(classifier), pools_(pools) {}
+  // All must outlive the service; without a gate the router is open (no keys, no limits).
+  RouterService(const RouterConfig& config, const classify::Classifier& classifier, WorkerPools& pools,
+                PolicyGate* gate = nullptr)
+      : config_(config), classifier_(classifier), pools_(pools), gate_(gate ? gate : &open_gate_) {}
 
   grpc::ServerWriteReactor<v1::ChatEvent>* Chat(grpc::CallbackServerContext* ctx, const v1::ChatRequest* request) override;
   grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* ctx, const v1::ClassifyRequest* request,
@@ -43,11 +46,14 @@ class RouterService final : public v1::Router::CallbackService {
   absl::StatusOr<RouteChoice> Route(const v1::ChatRequest& request) const;
   const RouterConfig& config() const { return config_; }
   WorkerPools& pools() { return pools_; }
+  PolicyGate& gate() { return *gate_; }
 
  private:
   const RouterConfig& config_;
   const classify::Classifier& classifier_;
   WorkerPools& pools_;
+  PolicyGate open_gate_;
+  PolicyGate* gate_;
 };
 
 }  // namespace switchyard

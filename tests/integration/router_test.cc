@@ -3,7 +3,9 @@
 // and routed to each role, pinned routes win, 32 concurrent streams finish with the tokens the
 // engine alone gives, cancellation frees the worker, a worker killed before its first token is
 // retried on another replica, one killed after it ends the stream with UNAVAILABLE, a hung
-// worker hits the deadline, bad requests get the right codes.
+// worker hits the deadline, bad requests get the right codes. A router with a policy file
+// answers UNAUTHENTICATED, PERMISSION_DENIED and RESOURCE_EXHAUSTED as the file says, audits
+// every decision in a hash chain, and keeps its policy when an edit is bad.
 #include <signal.h>
 
 #include <chrono>
@@ -18,6 +20,9 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "policies/api_key_hash.h"
+#include "policies/audit_log.h"
 #include "switchyard/v1/router.grpc.pb.h"
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "tests/support/child_process.h"
@@ -248,6 +253,125 @@ TEST_F(RouterProcessTest, BadRequestsGetTheRightCodes) {
   ASSERT_TRUE(stub_->Classify(&ctx, creq, &cresp).ok());
   EXPECT_EQ(cresp.label(), "translation");
   EXPECT_EQ(cresp.scores().size(), 3u);
+}
+
+// Whether the process's log file (its stderr) comes to contain `what` within 10 s.
+bool LogSays(const std::string& path, const std::string& what) {
+  for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(50ms)) {
+    if (testing::Slurp(path).find(what) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A policy file in the config: keys, a role allowance, a rate limit and an input guardrail, each
+// decision on the audit log's hash chain; a bad edit of the file is refused and the old policy
+// stays, a good one is picked up without a restart.
+TEST_F(RouterProcessTest, PolicyFileGuardsTheRouter) {
+  auto policy_text = [&](const std::string& extra_tenant) {
+    return absl::StrCat(
+        "version: 1\ntenants:\n"
+        "  - name: acme\n    api_keys: [{sha256: ", HashApiKey("sk-acme-1"), "}]\n",
+        "    limits: {requests_per_minute: 3}\n    allow: {roles: [coder]}\n",
+        "  - name: lab\n    api_keys: [{sha256: ", HashApiKey("sk-lab-1"), "}]\n    allow: {roles: [reasoning]}\n",
+        extra_tenant,
+        "guardrails:\n  input: [{name: email, builtin: email, action: redact}]\n",
+        "audit: {path: ", dir_->File("audit.jsonl"), "}\n");
+  };
+  {
+    std::ofstream f(dir_->File("policy.yaml"));
+    f << policy_text("");
+  }
+  {
+    std::ofstream cfg(dir_->File("router-policy.yaml"));
+    cfg << "listen: 127.0.0.1:0\npools:\n"
+        << "  reasoning: {endpoints: [" << workers_[0].address << "]}\n"
+        << "  coder: {endpoints: [" << workers_[1].address << "]}\n"
+        << "defaults: {max_tokens: 16}\npolicy: policy.yaml\n";
+  }
+  auto r = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-router", "--config", dir_->File("router-policy.yaml")},
+                                        dir_->File("router-policy.log"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto addr = (*r)->WaitForLine("ready ", 30s);
+  ASSERT_TRUE(addr.ok()) << addr.status();
+  auto stub = v1::Router::NewStub(grpc::CreateChannel(*addr, grpc::InsecureChannelCredentials()));
+  auto send = [&](const std::string& key, const std::string& text, const std::string& route) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    auto reader = stub->Chat(&ctx, Chat(text, route));
+    v1::ChatEvent e;
+    int tokens = 0;
+    while (reader->Read(&e)) tokens += e.token_ids_size();
+    const grpc::Status status = reader->Finish();
+    return std::make_pair(status, tokens);
+  };
+  auto [missing, t0] = send("", "hello", "coder");
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(missing.error_message(), HasSubstr("missing API key"));
+  auto [wrong, t1] = send("sk-acme-2", "hello", "coder");
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(wrong.error_message(), HasSubstr("invalid API key"));
+  EXPECT_THAT(wrong.error_message(), ::testing::Not(HasSubstr("sk-acme-2")));
+  auto [role, t2] = send("sk-acme-1", "hello", "reasoning");  // acme's request 1 of 3
+  EXPECT_EQ(role.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(role.error_message(), HasSubstr("tenant 'acme' may not use role 'reasoning'"));
+  auto [ok1, t3] = send("sk-acme-1", "Write a sort function; mail it to dev@example.com", "coder");  // 2 of 3
+  EXPECT_TRUE(ok1.ok()) << ok1.error_message();
+  EXPECT_EQ(t3, 12);
+  auto [ok2, t4] = send("sk-acme-1", "Write a parser", "coder");  // 3 of 3
+  EXPECT_TRUE(ok2.ok()) << ok2.error_message();
+  auto [over, t5] = send("sk-acme-1", "Write a lexer", "coder");
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(over.error_message(), HasSubstr("retry after"));
+  {
+    grpc::ClientContext ctx;
+    v1::ClassifyRequest creq;
+    creq.set_text("Translate into Italian: where is the station?");
+    v1::ClassifyResponse cresp;
+    EXPECT_EQ(stub->Classify(&ctx, creq, &cresp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+
+  // Every decision above is on the chain, in order.
+  auto verified = VerifyAuditLog(dir_->File("audit.jsonl"));
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->bad_line, 0) << verified->reason;
+  std::vector<std::string> events;
+  {
+    std::ifstream log(dir_->File("audit.jsonl"));
+    for (std::string line; std::getline(log, line);) {
+      const nlohmann::json j = nlohmann::json::parse(line);
+      std::string e = j.value("event", "");
+      if (e == "denial") e += ":" + j.value("code", "");
+      if (e == "guardrail") e += ":" + j.value("rule", "");
+      if (e == "route") e += ":" + j.value("route", "");
+      events.push_back(e);
+    }
+  }
+  EXPECT_THAT(events, ::testing::ElementsAre("denial:UNAUTHENTICATED", "denial:UNAUTHENTICATED", "denial:PERMISSION_DENIED",
+                                             "guardrail:email", "route:coder", "route:coder", "denial:RESOURCE_EXHAUSTED",
+                                             "denial:UNAUTHENTICATED"));
+
+  // A bad edit is refused (the router logs it) and lab's key keeps working; SIGHUP after a good
+  // edit brings in the new tenant.
+  {
+    std::ofstream f(dir_->File("policy.yaml"));
+    f << "version: 1\ntenants: [{name: broken, api_keys: 7}]\n";
+  }
+  (*r)->Signal(SIGHUP);
+  ASSERT_TRUE(LogSays(dir_->File("router-policy.log"), "policy_reload_refused"));
+  EXPECT_TRUE(send("sk-lab-1", "Why is the sky blue?", "reasoning").first.ok());
+  EXPECT_EQ(send("sk-new-1", "Why is the sky blue?", "reasoning").first.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  {
+    std::ofstream f(dir_->File("policy.yaml"));
+    f << policy_text(absl::StrCat("  - name: new\n    api_keys: [{sha256: ", HashApiKey("sk-new-1"),
+                                  "}]\n    allow: {roles: [reasoning]}\n"));
+  }
+  (*r)->Signal(SIGHUP);
+  ASSERT_TRUE(LogSays(dir_->File("router-policy.log"), "policy_reloaded"));
+  auto [fresh, t6] = send("sk-new-1", "Why is the sky blue?", "reasoning");
+  EXPECT_TRUE(fresh.ok()) << fresh.error_message();
+  EXPECT_EQ(t6, 12);
 }
 
 // A pool given as one gRPC target (a DNS name, as a Kubernetes headless service is) is

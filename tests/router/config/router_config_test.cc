@@ -1,5 +1,8 @@
 #include "router/config/router_config.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,6 +23,7 @@ pools:
 classifier: {min_confidence: 0.4, fallback_route: coder}
 defaults: {deadline_seconds: 60, max_tokens: 256}
 health: {interval_ms: 200, timeout_ms: 300}
+policy: /etc/switchyard/policy.yaml
 )", "router.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->listen, "0.0.0.0:7700");
@@ -30,6 +34,23 @@ health: {interval_ms: 200, timeout_ms: 300}
   EXPECT_EQ(c->deadline_seconds, 60);
   EXPECT_EQ(c->max_tokens, 256);
   EXPECT_EQ(c->health_interval_ms, 200);
+  EXPECT_EQ(c->policy_file, "/etc/switchyard/policy.yaml");
+}
+
+// A relative policy path is the config file's neighbour, whatever the working directory.
+TEST(RouterConfigTest, PolicyPathIsRelativeToTheConfigFile) {
+  const std::string dir = ::testing::TempDir() + "router_config_policy";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/router.yaml");
+    f << "pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: tenants.yaml\n";
+  }
+  auto c = LoadRouterConfig(dir + "/router.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->policy_file, dir + "/tenants.yaml");
+  auto open = ParseRouterConfig("pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\n", "r.yaml");
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->policy_file, "");
 }
 
 TEST(RouterConfigTest, ErrorsNameTheKey) {
@@ -53,6 +74,8 @@ TEST(RouterConfigTest, ErrorsNameTheKey) {
       {"pools: [1, 2]", "pools: expected a mapping"},
       {"pools: {coder: {endpoints: [a:1]}\n  bad indent: [", "router.yaml:"},
       {"listen: 127.0.0.1:1", "pools: required"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: ''", "router.yaml: policy: empty"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: [a]", "router.yaml: policy: "},
   };
   for (const Case& c : cases) {
     auto r = ParseRouterConfig(c.yaml, "router.yaml");
