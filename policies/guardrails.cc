@@ -1,5 +1,6 @@
 #include "policies/guardrails.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -134,6 +135,32 @@ GuardrailOutcome Guardrails::Apply(GuardrailDirection direction, absl::string_vi
     out.text = std::move(redacted);
   }
   return out;
+}
+
+std::vector<std::pair<size_t, size_t>> Guardrails::MatchSpans(GuardrailDirection direction,
+                                                             absl::string_view text) const {
+  std::vector<std::pair<size_t, size_t>> spans;
+  const re2::StringPiece all(text.data(), text.size());
+  for (const auto& rule : rules_) {
+    if (rule->spec.direction != direction) continue;
+    size_t pos = 0;
+    re2::StringPiece m;
+    while (pos <= text.size() && rule->re->Match(all, pos, text.size(), re2::RE2::UNANCHORED, &m, 1)) {
+      const size_t begin = static_cast<size_t>(m.data() - text.data());
+      const size_t end = begin + m.size();
+      if (!m.empty()) spans.emplace_back(begin, end);
+      pos = m.empty() ? begin + 1 : end;
+    }
+  }
+  std::sort(spans.begin(), spans.end());
+  return spans;
+}
+
+bool Guardrails::HasRules(GuardrailDirection direction) const {
+  for (const auto& rule : rules_) {
+    if (rule->spec.direction == direction) return true;
+  }
+  return false;
 }
 
 }  // namespace switchyard

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -80,6 +81,12 @@ class Guardrails {
   ~Guardrails();
 
   GuardrailOutcome Apply(GuardrailDirection direction, absl::string_view text) const;
+
+  // Where the rules of `direction` match `text` as it stands: raw regex matches [begin, end),
+  // before redaction and without the Luhn filter, sorted by begin. For cutting a stream of text
+  // where no match can span the cut (OutputGuard).
+  std::vector<std::pair<size_t, size_t>> MatchSpans(GuardrailDirection direction, absl::string_view text) const;
+  bool HasRules(GuardrailDirection direction) const;
 
   size_t size() const { return rules_.size(); }
 

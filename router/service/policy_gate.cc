@@ -53,6 +53,20 @@ absl::Status PolicyGate::AdmitRoute(const Admission& who, absl::string_view trac
   return Audit(RouteDecisionEvent(tenant, trace_id, role, confidence, pinned));
 }
 
+const Guardrails* PolicyGate::OutputRules(const Admission& who) const {
+  if (store_ == nullptr || who.policy == nullptr) return nullptr;
+  return who.policy->guardrails.HasRules(GuardrailDirection::kOutput) ? &who.policy->guardrails : nullptr;
+}
+
+absl::Status PolicyGate::AuditOutput(const Admission& who, absl::string_view trace_id, const GuardrailOutcome& outcome) {
+  const std::string tenant = who.tenant_name();
+  for (const GuardrailDecision& d : outcome.decisions) {
+    if (absl::Status s = Audit(GuardrailEvent(tenant, trace_id, d)); !s.ok()) return s;
+  }
+  if (outcome.blocked) return Deny(tenant, trace_id, outcome.ToStatus(GuardrailDirection::kOutput));
+  return absl::OkStatus();
+}
+
 void PolicyGate::Charge(const Admission& who, int64_t tokens) {
   if (store_ == nullptr || who.tenant == nullptr || tokens <= 0) return;
   limiter_.Charge(*who.tenant, tokens);

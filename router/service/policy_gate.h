@@ -57,6 +57,12 @@ class PolicyGate {
                           bool pinned, google::protobuf::RepeatedPtrField<v1::ChatMessage>* messages);
   // The tokens a finished request used, against the tenant's per-minute and daily budgets.
   void Charge(const Admission& who, int64_t tokens);
+  // The output rules the answer must pass through (an OutputGuard per stream), or null when the
+  // policy has none.
+  const Guardrails* OutputRules(const Admission& who) const;
+  // Records what the output rules did to a piece of the answer: OK, the block (PERMISSION_DENIED)
+  // that ends the stream, or UNAVAILABLE when the audit log refuses.
+  absl::Status AuditOutput(const Admission& who, absl::string_view trace_id, const GuardrailOutcome& outcome);
 
  private:
   // Appends a denial and returns `denial` (or UNAVAILABLE when the log refuses).

@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <deque>
+#include <optional>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "policies/output_guard.h"
 
 namespace switchyard {
 namespace {
@@ -87,6 +89,10 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
       Finish(ToGrpc(s));
       return;
     }
+    if (const Guardrails* rules = service->gate().OutputRules(admission_)) {
+      text_guard_.emplace(*rules);
+      reasoning_guard_.emplace(*rules);
+    }
     auto replica = service->pools().Pick(route_.role);
     if (!replica.ok()) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(replica.status().message())));
@@ -138,7 +144,11 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
           const v1::Usage& u = call->event.finish().usage();
           tokens_used_ = static_cast<int64_t>(u.prompt_tokens()) + u.completion_tokens();
         }
-        pending_.push_back(Convert(call->event));
+        if (!text_guard_) {
+          pending_.push_back(Convert(call->event));
+        } else if (blocked_.ok()) {
+          GuardLocked(Convert(call->event));
+        }
       }
     }
     Drive();
@@ -159,7 +169,9 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
       }
       if (retry_on == nullptr) {
         upstream_done_ = true;
-        if (status.ok()) {
+        if (!blocked_.ok()) {
+          final_ = ToGrpc(blocked_);
+        } else if (status.ok()) {
           final_ = grpc::Status::OK;
         } else if (got_first_ && status.error_code() != grpc::StatusCode::CANCELLED &&
                    status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
@@ -232,6 +244,42 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     call->Begin(upstream_request_);
   }
 
+  // The answer through the output guardrails: text and reasoning deltas are held back and
+  // released as the guards allow (token ids dropped: they would spell out what is held back);
+  // the finish event first flushes both. A block ends the stream with PERMISSION_DENIED.
+  void GuardLocked(v1::ChatEvent e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    e.clear_token_ids();
+    auto pass = [&](const GuardrailOutcome& o) {
+      if (absl::Status s = service_->gate().AuditOutput(admission_, trace_id_, o); !s.ok()) {
+        blocked_ = s;
+        CancelUpstreamLocked();
+        return false;
+      }
+      return true;
+    };
+    if (e.has_text_delta() || e.has_reasoning_delta()) {
+      const bool text = e.has_text_delta();
+      OutputGuard& guard = text ? *text_guard_ : *reasoning_guard_;
+      const GuardrailOutcome o = guard.Push(text ? e.text_delta() : e.reasoning_delta());
+      if (!pass(o) || o.text.empty()) return;
+      text ? e.set_text_delta(o.text) : e.set_reasoning_delta(o.text);
+      pending_.push_back(std::move(e));
+      return;
+    }
+    if (e.has_finish()) {
+      for (bool text : {false, true}) {
+        OutputGuard& guard = text ? *text_guard_ : *reasoning_guard_;
+        const GuardrailOutcome o = guard.Finish();
+        if (!pass(o)) return;
+        if (o.text.empty()) continue;
+        v1::ChatEvent rest;
+        text ? rest.set_text_delta(o.text) : rest.set_reasoning_delta(o.text);
+        pending_.push_back(std::move(rest));
+      }
+    }
+    pending_.push_back(std::move(e));
+  }
+
   void CancelUpstreamLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!calls_.empty() && !upstream_done_) calls_.back()->context()->TryCancel();
   }
@@ -271,6 +319,8 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   std::string trace_id_;
   Admission admission_;
   std::atomic<int64_t> tokens_used_{0};  // prompt + completion, from the worker's finish event
+  std::optional<OutputGuard> text_guard_, reasoning_guard_;  // set when the policy has output rules
+  absl::Status blocked_ ABSL_GUARDED_BY(mu_);                 // an output rule's block, or the audit's refusal
   RouteChoice route_;
   v1::GenerateRequest upstream_request_;
   v1::ChatEvent current_;

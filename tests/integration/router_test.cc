@@ -372,6 +372,55 @@ TEST_F(RouterProcessTest, PolicyFileGuardsTheRouter) {
   auto [fresh, t6] = send("sk-new-1", "Why is the sky blue?", "reasoning");
   EXPECT_TRUE(fresh.ok()) << fresh.error_message();
   EXPECT_EQ(t6, 12);
+
+  // Output rules: every character of the answer redacted (and no token ids, which would spell
+  // it out), then a rule that blocks any answer.
+  auto with_output_rule = [&](const std::string& rule) {
+    std::ofstream f(dir_->File("policy.yaml"));
+    std::string text = policy_text("");
+    text.insert(text.find("audit:"), "  output: [" + rule + "]\n");
+    f << text;
+  };
+  with_output_rule("{name: everything, pattern: '.', action: redact, replacement: '_'}");
+  (*r)->Signal(SIGHUP);
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       testing::Slurp(dir_->File("router-policy.log")).find("\"generation\":3") == std::string::npos &&
+       std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer sk-lab-1");
+    auto reader = stub->Chat(&ctx, Chat("Why is the sky blue?", "reasoning"));
+    v1::ChatEvent e;
+    std::string text;
+    int token_ids = 0;
+    while (reader->Read(&e)) {
+      text += e.text_delta() + e.reasoning_delta();
+      token_ids += e.token_ids_size();
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_EQ(token_ids, 0);
+    EXPECT_FALSE(text.empty());
+    EXPECT_EQ(text.find_first_not_of("_\n"), std::string::npos) << text;
+  }
+  with_output_rule("{name: nothing_out, pattern: '[\\s\\S]', action: block}");
+  (*r)->Signal(SIGHUP);
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       testing::Slurp(dir_->File("router-policy.log")).find("\"generation\":4") == std::string::npos &&
+       std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  auto [blocked, t7] = send("sk-lab-1", "Why is the sky blue?", "reasoning");
+  EXPECT_EQ(blocked.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(blocked.error_message(), HasSubstr("output blocked by guardrail rule 'nothing_out'"));
+  EXPECT_EQ(t7, 0);
+  auto chain = VerifyAuditLog(dir_->File("audit.jsonl"));
+  ASSERT_TRUE(chain.ok());
+  EXPECT_EQ(chain->bad_line, 0) << chain->reason;
+  const std::string audit = testing::Slurp(dir_->File("audit.jsonl"));
+  EXPECT_NE(audit.find("\"rule\":\"everything\""), std::string::npos);
+  EXPECT_NE(audit.find("output blocked by guardrail rule 'nothing_out'"), std::string::npos);
 }
 
 // A pool given as one gRPC target (a DNS name, as a Kubernetes headless service is) is
