@@ -52,10 +52,11 @@ std::string Mutate(const std::vector<std::string>& corpus, std::mt19937_64& rng)
       case 0:  // flip a bit
         if (!s.empty()) s[rng() % s.size()] ^= static_cast<char>(1u << (rng() % 8));
         break;
-      case 1:  // insert a byte, biased to JSON-significant ones
-        s.insert(s.begin() + static_cast<long>(rng() % (s.size() + 1)),
-                 "{}[]\",:0-9eE\\ \x00\xff"[rng() % 19]);
+      case 1: {  // insert a byte, biased to JSON-significant ones (the NUL inside counts, the final one not)
+        static constexpr char kBytes[] = "{}[]\",:0-9eE\\ \x00\xff";
+        s.insert(s.begin() + static_cast<long>(rng() % (s.size() + 1)), kBytes[rng() % (sizeof kBytes - 1)]);
         break;
+      }
       case 2:  // delete a run
         if (!s.empty()) {
           size_t at = rng() % s.size();

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "workers/engine/grammar/token_constraint.h"
 #include "workers/engine/sampling/sampler.h"
 #include "workers/engine/sampling/stop_strings.h"
 #include "workers/engine/tokenizer/stream_decoder.h"
@@ -32,6 +34,10 @@ absl::StatusOr<GenerationResult> Generator::Generate(absl::Span<const int32_t> p
                                                      const std::function<void(const GenerationStep&)>& on_step) {
   const SamplingParams& sp = options.sampling;
   if (absl::Status s = sp.Validate(); !s.ok()) return s;
+  if (sp.grammar && sp.grammar->vocab_size() != runner_.vocab_size()) {
+    return absl::InvalidArgumentError(absl::StrCat("the grammar was compiled for a vocabulary of ", sp.grammar->vocab_size(),
+                                                   " tokens, the model has ", runner_.vocab_size()));
+  }
   if (prompt.empty()) return absl::InvalidArgumentError("the prompt is empty");
   const int64_t context = runner_.max_context();
   if (static_cast<int64_t>(prompt.size()) >= context) {
@@ -61,23 +67,34 @@ absl::StatusOr<GenerationResult> Generator::Generate(absl::Span<const int32_t> p
 
   Sampler sampler(sp, V);
   sampler.AddPrompt(prompt);
+  // Teacher forcing ignores the grammar as it ignores stop conditions.
+  std::optional<TokenConstraint> constraint;
+  if (sp.grammar && !forcing) constraint.emplace(sp.grammar, sp.stop_token_ids);
   StreamDecoder decoder(tokenizer_, options.skip_special);
   StopStringFilter stops(forcing ? std::vector<std::string>{} : sp.stop_strings);
   result.finish_reason = "length";
   for (int64_t step = 0; step < steps; ++step) {
     GenerationStep out;
     out.top = TopLogits(logits.data(), V, options.top_logits);
+    if (constraint) constraint->ApplyMask(logits.data(), V);
     const int32_t token = forcing ? options.force_tokens[static_cast<size_t>(step)] : sampler.Sample(logits.data());
+    if (constraint) {
+      if (absl::Status s = constraint->Accept(token); !s.ok()) {
+        return absl::InternalError(absl::StrCat("constrained decoding: ", s.message()));
+      }
+    }
     sampler.Accept(token);
     result.tokens.push_back(token);
     out.token = token;
     const bool stop_token = !forcing && std::find(sp.stop_token_ids.begin(), sp.stop_token_ids.end(), token) != sp.stop_token_ids.end();
     if (!stop_token) out.text = stops.Push(decoder.Push(token));
     const bool stop_string = !forcing && stops.stopped();
-    const bool last = stop_token || stop_string || step + 1 == steps || seq.length() + 1 >= context;
+    // A complete grammar with no stop token to end it ends the output itself.
+    const bool grammar_done = constraint && constraint->finished() && sp.stop_token_ids.empty();
+    const bool last = stop_token || stop_string || grammar_done || step + 1 == steps || seq.length() + 1 >= context;
     if (last) {
       if (!stop_string) out.text += stops.Push(decoder.Finish()) + stops.Finish();
-      if (stop_token || stop_string) result.finish_reason = "stop";
+      if (stop_token || stop_string || grammar_done) result.finish_reason = "stop";
     }
     result.text += out.text;
     if (on_step) on_step(out);

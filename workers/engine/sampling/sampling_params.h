@@ -4,6 +4,7 @@
 #define SWITCHYARD_WORKERS_ENGINE_SAMPLING_SAMPLING_PARAMS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "workers/engine/model/generation_config.h"
 
 namespace switchyard {
+
+class CompiledGrammar;  // workers/engine/grammar/compiled_grammar.h
 
 struct SamplingParams {
   float temperature = 1.0f;        // 0: greedy (argmax, lowest id on ties)
@@ -24,6 +27,10 @@ struct SamplingParams {
   int32_t max_tokens = 256;
   std::vector<int32_t> stop_token_ids;
   std::vector<std::string> stop_strings;
+  // Constrained decoding: when set, only tokens the grammar allows are sampled (a JSON schema's
+  // response format, a tool-call envelope; see GrammarCache), and the stop tokens only once the
+  // output is complete. Shared and immutable; the grammar's vocabulary must be the model's.
+  std::shared_ptr<const CompiledGrammar> grammar;
 
   // InvalidArgument naming the field: temperature < 0 or > 100, top_k < 0, top_p outside
   // (0, 1], min_p outside [0, 1], repetition_penalty <= 0, penalties outside [-2, 2],

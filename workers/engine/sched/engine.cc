@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "workers/engine/grammar/compiled_grammar.h"
 
 namespace switchyard {
 
@@ -64,6 +65,11 @@ absl::StatusOr<std::shared_ptr<RequestHandle>> Engine::Submit(EngineRequest requ
     }
   }
   if (absl::Status s = request.sampling.Validate(); !s.ok()) return s;
+  if (request.sampling.grammar && request.sampling.grammar->vocab_size() != runner_->vocab_size()) {
+    return absl::InvalidArgumentError(absl::StrCat("the grammar was compiled for a vocabulary of ",
+                                                   request.sampling.grammar->vocab_size(), " tokens, the model has ",
+                                                   runner_->vocab_size()));
+  }
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   auto seq = std::make_unique<Sequence>(std::move(request), pool_.get(), *tokenizer_, runner_->vocab_size());
   absl::MutexLock lock(&mu_);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "workers/engine/grammar/token_constraint.h"
 #include "workers/engine/kv/kv_block_pool.h"
 #include "workers/engine/sampling/sampler.h"
 #include "workers/engine/sampling/stop_strings.h"
@@ -76,7 +77,11 @@ class Sequence {
   // Samples the next token from `logits` (this sequence's row; the sampler may rewrite it).
   // Touches only this sequence's sampler: different sequences may sample on different threads
   // at once. Call Accept with the result, in step order, before the next step.
-  int32_t Sample(float* logits) { return sampler_.Sample(logits); }
+  // With a grammar (SamplingParams::grammar) the refused tokens' logits become -inf first.
+  int32_t Sample(float* logits) {
+    if (constraint_) constraint_->ApplyMask(logits, vocab_);
+    return sampler_.Sample(logits);
+  }
   // Appends `token` (from Sample), updates text and stop state, and reports the step through
   // the callback. Returns true if the sequence finished.
   bool Accept(int32_t token, int64_t context_limit);
@@ -93,7 +98,9 @@ class Sequence {
   int64_t prompt_length_;
   std::vector<int32_t> tokens_;
   KvSequence kv_;
+  int64_t vocab_;
   Sampler sampler_;
+  std::optional<TokenConstraint> constraint_;
   StreamDecoder decoder_;
   StopStringFilter stops_;
   State state_ = State::kWaiting;

@@ -1,0 +1,2 @@
+switchyard_add_fuzzer(json_schema_fuzz SOURCE json_schema_fuzz.cc LIBS switchyard_tools)
+switchyard_add_fuzzer(json_schema_grammar_fuzz SOURCE json_schema_grammar_fuzz.cc LIBS switchyard_engine)
