@@ -19,61 +19,14 @@
 namespace switchyard {
 namespace {
 
-void BM_MatmulBf16(benchmark::State& state) {
+// Each call takes the next of `copies` distinct weight matrices (1: the same one every time).
+void RunMatmul(benchmark::State& state, int64_t copies) {
   const int64_t T = state.range(0), K = state.range(1), M = state.range(2);
   const int threads = static_cast<int>(state.range(3));
   const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
   const bool bf16_activations = state.range(4) == 3;
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   // Huge-page backed, page-aligned buffers, as the engine holds its weights (model_loader's
   // kHugePages copy); the activations are cache-line aligned like the runner's.
-  auto wb = HugePageBuffer::Allocate(static_cast<size_t>(M * K) * 2);
-  auto xb = HugePageBuffer::Allocate(static_cast<size_t>(T * K) * 4);
-  auto yb = HugePageBuffer::Allocate(static_cast<size_t>(T * M) * 4);
-  if (!wb.ok() || !xb.ok() || !yb.ok()) {
-    state.SkipWithError("cannot allocate the buffers");
-    return;
-  }
-  uint16_t* w = static_cast<uint16_t*>(wb->data());
-  float* x = static_cast<float*>(xb->data());
-  float* y = static_cast<float*>(yb->data());
-  for (int64_t i = 0; i < M * K; ++i) w[i] = F32ToBf16(u(rng) * 0.05f);
-  for (int64_t i = 0; i < T * K; ++i) x[i] = u(rng);
-  ThreadPool pool(threads);
-  MatmulArgs a{.x = x, .T = T, .K = K, .w = w, .wtype = DType::kBF16, .M = M, .y = y, .bf16_activations = bf16_activations};
-  for (auto _ : state) {
-    Matmul(a, pool, level);
-    benchmark::DoNotOptimize(y);
-  }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * T * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
-  state.counters["wGB/s"] = benchmark::Counter(2.0 * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
-}
-
-void Shapes(benchmark::internal::Benchmark* b) {
-  // Last argument: 0 = the best kernel for this CPU, 2 = the AVX2 kernel, 3 = the best kernel
-  // with bf16 activations.
-  for (int64_t simd : {0, 2, 3}) {
-    for (int64_t t : {1, 4, 16, 64, 512}) {
-      b->Args({t, 1024, 3072, 2, simd});  // gate / up projection
-      b->Args({t, 3072, 1024, 2, simd});  // down projection
-    }
-    b->Args({1, 1024, 151936, 2, simd});  // language-model head, decode
-    b->Args({16, 1024, 151936, 2, simd});
-  }
-  b->UseRealTime();
-}
-
-BENCHMARK(BM_MatmulBf16)->Apply(Shapes);
-
-// The same products with the weights streaming from memory as in the model: each call takes the
-// next of `copies` distinct matrices (40 x 6 MB, past any cache), where BM_MatmulBf16 reuses one
-// matrix that stays in L3. Arguments: T, K, M, threads, kernel as above, copies.
-void BM_MatmulBf16FromMemory(benchmark::State& state) {
-  const int64_t T = state.range(0), K = state.range(1), M = state.range(2), copies = state.range(5);
-  const int threads = static_cast<int>(state.range(3));
-  const SimdLevel level = state.range(4) == 2 ? SimdLevel::kAvx2 : SimdLevel::kAuto;
-  const bool bf16_activations = state.range(4) == 3;
   auto wb = HugePageBuffer::Allocate(static_cast<size_t>(M * K * copies) * 2);
   auto xb = HugePageBuffer::Allocate(static_cast<size_t>(T * K) * 4);
   auto yb = HugePageBuffer::Allocate(static_cast<size_t>(T * M) * 4);
@@ -100,6 +53,29 @@ void BM_MatmulBf16FromMemory(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * T * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
   state.counters["wGB/s"] = benchmark::Counter(2.0 * M * K * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
+
+void BM_MatmulBf16(benchmark::State& state) { RunMatmul(state, 1); }
+
+void Shapes(benchmark::internal::Benchmark* b) {
+  // Last argument: 0 = the best kernel for this CPU, 2 = the AVX2 kernel, 3 = the best kernel
+  // with bf16 activations.
+  for (int64_t simd : {0, 2, 3}) {
+    for (int64_t t : {1, 4, 16, 64, 512}) {
+      b->Args({t, 1024, 3072, 2, simd});  // gate / up projection
+      b->Args({t, 3072, 1024, 2, simd});  // down projection
+    }
+    b->Args({1, 1024, 151936, 2, simd});  // language-model head, decode
+    b->Args({16, 1024, 151936, 2, simd});
+  }
+  b->UseRealTime();
+}
+
+BENCHMARK(BM_MatmulBf16)->Apply(Shapes);
+
+// The same products with the weights streaming from memory as in the model: each call takes the
+// next of `copies` distinct matrices (40 x 6 MB, past any cache), where BM_MatmulBf16 reuses one
+// matrix that stays in L3. Arguments: T, K, M, threads, kernel as above, copies.
+void BM_MatmulBf16FromMemory(benchmark::State& state) { RunMatmul(state, state.range(5)); }
 
 void FromMemoryShapes(benchmark::internal::Benchmark* b) {
   for (int64_t simd : {0, 3}) {
