@@ -28,6 +28,9 @@ struct ToolContext {
   std::vector<Document> documents;
   sandbox::SandboxLimits sandbox_limits;
   std::shared_ptr<DocumentIndexCache> document_index = std::make_shared<DocumentIndexCache>();
+  // The call being run (the model's tool call id), so that a delegate can say in the trace which
+  // call its sub-conversation answers. Set per call on a copy of the request's context.
+  std::string tool_call_id;
 
   // Cancelled or DeadlineExceeded when a tool should not start (or go on); OK otherwise.
   absl::Status CheckLive(absl::Time now = absl::Now()) const {

@@ -62,7 +62,7 @@ bool IsHostPort(absl::string_view s) {
 absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   RouterConfig c;
   if (root.IsNull()) return r.Error("(top level)", "the file is empty");
-  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "health", "policy"}); !s.ok()) return s;
+  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "agent", "health", "policy"}); !s.ok()) return s;
   if (root["listen"]) {
     auto v = r.String(root["listen"], "listen");
     if (!v.ok()) return v.status();
@@ -134,6 +134,27 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
       auto v = r.Int(n["max_tokens"], "defaults.max_tokens", 1, 1 << 20);
       if (!v.ok()) return v.status();
       c.max_tokens = static_cast<int32_t>(*v);
+    }
+  }
+  if (root["agent"]) {
+    const YAML::Node n = root["agent"];
+    if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls"}); !s.ok()) {
+      return s;
+    }
+    struct Field {
+      const char* key;
+      int64_t max;
+      int64_t* out;
+    };
+    const Field fields[] = {{"max_steps", 1000, &c.agent.max_steps},
+                            {"max_tokens", int64_t{1} << 40, &c.agent.max_tokens},
+                            {"max_seconds", 86400, &c.agent.max_seconds},
+                            {"max_identical_calls", 1000, &c.agent.max_identical_calls}};
+    for (const Field& f : fields) {
+      if (!n[f.key]) continue;
+      auto v = r.Int(n[f.key], absl::StrCat("agent.", f.key), 1, f.max);
+      if (!v.ok()) return v.status();
+      *f.out = *v;
     }
   }
   if (root["health"]) {

@@ -13,6 +13,11 @@
 //   defaults:
 //     deadline_seconds: 300      # for requests that carry none
 //     max_tokens: 1024
+//   agent:                       # the agent loop's limits per run (a request may lower them; the
+//     max_steps: 8               # tenant's policy caps max_steps)
+//     max_tokens: 65536          # prompt + completion over all steps and delegations
+//     max_seconds: 300
+//     max_identical_calls: 3     # the same tool with the same arguments: more is a loop
 //   health:
 //     interval_ms: 500
 //     timeout_ms: 1000
@@ -41,6 +46,13 @@ struct PoolConfig {
   std::string target;                  // one gRPC target (dns:///name:port) balanced by gRPC
 };
 
+struct AgentDefaults {
+  int64_t max_steps = 8;
+  int64_t max_tokens = 65536;
+  int64_t max_seconds = 300;
+  int64_t max_identical_calls = 3;
+};
+
 struct RouterConfig {
   std::string listen = "127.0.0.1:7700";
   std::map<std::string, PoolConfig> pools;  // role -> pool
@@ -49,6 +61,7 @@ struct RouterConfig {
   std::string fallback_route = "reasoning";
   int64_t deadline_seconds = 300;
   int32_t max_tokens = 1024;
+  AgentDefaults agent;
   int64_t health_interval_ms = 500;
   int64_t health_timeout_ms = 1000;
   std::string policy_file;  // empty: open (no keys, no limits, no audit)

@@ -67,6 +67,47 @@ absl::Status PolicyGate::AuditOutput(const Admission& who, absl::string_view tra
   return absl::OkStatus();
 }
 
+absl::Status PolicyGate::AdmitTool(const Admission& who, absl::string_view trace_id, absl::string_view tool) {
+  if (store_ == nullptr) return absl::OkStatus();
+  if (absl::Status s = CheckTool(*who.tenant, tool); !s.ok()) return Deny(who.tenant_name(), trace_id, std::move(s));
+  return absl::OkStatus();
+}
+
+absl::Status PolicyGate::AdmitDelegation(const Admission& who, absl::string_view trace_id, absl::string_view role) {
+  if (store_ == nullptr) return absl::OkStatus();
+  if (absl::Status s = CheckRole(*who.tenant, role); !s.ok()) return Deny(who.tenant_name(), trace_id, std::move(s));
+  return absl::OkStatus();
+}
+
+absl::Status PolicyGate::AuditToolCall(const Admission& who, absl::string_view trace_id, absl::string_view tool,
+                                       int step, const absl::Status& result) {
+  if (store_ == nullptr) return absl::OkStatus();
+  return Audit(ToolCallEvent(who.tenant_name(), trace_id, tool, step, result));
+}
+
+absl::StatusOr<std::string> PolicyGate::GuardToolArguments(const Admission& who, absl::string_view trace_id,
+                                                           absl::string_view tool, std::string arguments_json) {
+  const Guardrails* rules = OutputRules(who);
+  if (rules == nullptr) return arguments_json;
+  GuardrailOutcome outcome = rules->Apply(GuardrailDirection::kOutput, arguments_json);
+  if (absl::Status s = AuditOutput(who, trace_id, outcome); !s.ok()) return s;
+  if (outcome.decisions.empty()) return arguments_json;
+  if (!nlohmann::json::accept(outcome.text)) {
+    return Deny(who.tenant_name(), trace_id,
+                absl::PermissionDeniedError(absl::StrCat("the arguments of a call of ", tool,
+                                                         " are no longer JSON once redacted by the output guardrails")));
+  }
+  return std::move(outcome.text);
+}
+
+sandbox::SandboxLimits PolicyGate::SandboxLimitsFor(const Admission& who) const {
+  sandbox::SandboxLimits limits;
+  if (who.tenant == nullptr) return limits;
+  limits.timeout = std::chrono::seconds(who.tenant->sandbox.timeout_seconds);
+  limits.memory_bytes = who.tenant->sandbox.memory_mb << 20;
+  return limits;
+}
+
 void PolicyGate::Charge(const Admission& who, int64_t tokens) {
   if (store_ == nullptr || who.tenant == nullptr || tokens <= 0) return;
   limiter_.Charge(*who.tenant, tokens);

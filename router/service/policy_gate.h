@@ -27,6 +27,7 @@
 #include "policies/policy.h"
 #include "policies/policy_store.h"
 #include "policies/rate_limiter.h"
+#include "sandbox/sandbox_limits.h"
 #include "switchyard/v1/router.pb.h"
 
 namespace switchyard {
@@ -63,6 +64,22 @@ class PolicyGate {
   // Records what the output rules did to a piece of the answer: OK, the block (PERMISSION_DENIED)
   // that ends the stream, or UNAVAILABLE when the audit log refuses.
   absl::Status AuditOutput(const Admission& who, absl::string_view trace_id, const GuardrailOutcome& outcome);
+
+  // The agent loop's questions. A router tool the request asks for (PERMISSION_DENIED unless
+  // the tenant may use it; the denial is audited).
+  absl::Status AdmitTool(const Admission& who, absl::string_view trace_id, absl::string_view tool);
+  // A delegation (ask_coder, ...) to `role`, checked when the model makes it.
+  absl::Status AdmitDelegation(const Admission& who, absl::string_view trace_id, absl::string_view role);
+  // Records one executed tool call; UNAVAILABLE when the log refuses (the run must end).
+  absl::Status AuditToolCall(const Admission& who, absl::string_view trace_id, absl::string_view tool, int step,
+                             const absl::Status& result);
+  // The output rules applied to a tool call's arguments (JSON text): the text to run with
+  // (redacted where a rule says so), PERMISSION_DENIED when a rule blocks it or redaction would
+  // leave text that is no longer JSON. Unchanged without output rules.
+  absl::StatusOr<std::string> GuardToolArguments(const Admission& who, absl::string_view trace_id,
+                                                 absl::string_view tool, std::string arguments_json);
+  // The tenant's sandbox limits for run_code, on the sandbox's defaults (open router: defaults).
+  sandbox::SandboxLimits SandboxLimitsFor(const Admission& who) const;
 
  private:
   // Appends a denial and returns `denial` (or UNAVAILABLE when the log refuses).

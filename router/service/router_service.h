@@ -1,6 +1,7 @@
 // RouterService: switchyard.v1.Router. Chat classifies the conversation (unless the client
 // pinned a route), picks the least-loaded healthy replica of that role, and relays the
-// worker's stream, the route decision first. A worker that fails before its first event is
+// worker's stream, the route decision first; with router tools it runs the agent loop
+// (chat_reactor.h). A worker that fails before its first event is
 // retried once on another replica; one that fails after it ends the stream with UNAVAILABLE
 // naming the worker. The client's deadline (or the configured default) and its cancellation
 // travel to the worker. With a policy file, requests pass the PolicyGate first (key, limits,
@@ -41,6 +42,11 @@ class RouterService final : public v1::Router::CallbackService {
                                      v1::ClassifyResponse* response) override;
   grpc::ServerUnaryReactor* ListWorkers(grpc::CallbackServerContext* ctx, const v1::ListWorkersRequest* request,
                                         v1::ListWorkersResponse* response) override;
+  // Runs one router tool under the policy and audit (workflow steps of kind `tool`). Arguments
+  // the tool refuses are an OK call whose ToolResult says why (ok = false), as the model would
+  // read it; unknown tools are INVALID_ARGUMENT, forbidden ones PERMISSION_DENIED.
+  grpc::ServerUnaryReactor* CallTool(grpc::CallbackServerContext* ctx, const v1::CallToolRequest* request,
+                                     v1::ToolResult* response) override;
 
   // InvalidArgument for an unknown route or a request with no message to classify.
   absl::StatusOr<RouteChoice> Route(const v1::ChatRequest& request) const;
@@ -49,6 +55,9 @@ class RouterService final : public v1::Router::CallbackService {
   PolicyGate& gate() { return *gate_; }
 
  private:
+  absl::Status RunOneTool(const grpc::CallbackServerContext& ctx, const v1::CallToolRequest& request,
+                          const std::string& trace_id, const Admission& who, v1::ToolResult* response);
+
   const RouterConfig& config_;
   const classify::Classifier& classifier_;
   WorkerPools& pools_;
