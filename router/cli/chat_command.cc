@@ -3,11 +3,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "grpcpp/grpcpp.h"
 #include "switchyard/v1/router.grpc.pb.h"
 #include "workers/engine/cli/args.h"
@@ -17,16 +21,29 @@ namespace {
 
 constexpr char kTool[] = "switchyard chat";
 constexpr char kUsage[] = R"(usage: switchyard chat [--router HOST:PORT] [--route auto|reasoning|coder|translation]
-                      [--max-tokens N] [--temperature T] [--seed S] [--no-thinking] [--timeout-s N] TEXT
+                      [--max-tokens N] [--temperature T] [--seed S] [--no-thinking] [--timeout-s N]
+                      [--tools run_code,search_documents,ask_coder,...] [--docs FILE[,FILE...]]
+                      [--max-steps N] [--api-key KEY] TEXT
 
 Sends TEXT as a user message through the router (default 127.0.0.1:7700) and streams the
-answer. The route decision comes first, on stderr.
+answer. The route decision comes first, on stderr. With --tools the router runs those tools for
+the model (the agent loop): each call, its result and each step's trace appear on stderr.
+--docs attaches files for search_documents. The API key may also come from SWITCHYARD_API_KEY.
 )";
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("--docs: cannot read ", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 }  // namespace
 
 int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s"}, {"no-thinking", "help"});
+  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key"},
+            {"no-thinking", "help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
@@ -41,7 +58,8 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   auto temperature = args.DoubleOr("temperature", -1);
   auto seed = args.IntOr("seed", -1, -1, INT64_MAX);
   auto timeout = args.IntOr("timeout-s", 300, 1, 86400);
-  for (const absl::Status& s : {max_tokens.status(), temperature.status(), seed.status(), timeout.status()}) {
+  auto max_steps = args.IntOr("max-steps", 0, 0, 1000);
+  for (const absl::Status& s : {max_tokens.status(), temperature.status(), seed.status(), timeout.status(), max_steps.status()}) {
     if (!s.ok()) return usage(s);
   }
   v1::ChatRequest req;
@@ -53,11 +71,27 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   if (*temperature >= 0) req.mutable_sampling()->set_temperature(static_cast<float>(*temperature));
   if (*seed >= 0) req.mutable_sampling()->set_seed(static_cast<uint64_t>(*seed));
   if (args.Has("no-thinking")) req.set_enable_thinking(false);
+  if (auto tools = args.Get("tools")) {
+    for (absl::string_view t : absl::StrSplit(*tools, ',', absl::SkipEmpty())) req.add_router_tools(std::string(t));
+  }
+  if (auto docs = args.Get("docs")) {
+    for (absl::string_view path : absl::StrSplit(*docs, ',', absl::SkipEmpty())) {
+      auto text = ReadFile(std::string(path));
+      if (!text.ok()) return usage(text.status());
+      v1::Document* d = req.add_documents();
+      d->set_name(std::string(path.substr(path.rfind('/') == absl::string_view::npos ? 0 : path.rfind('/') + 1)));
+      d->set_text(*std::move(text));
+    }
+  }
+  if (*max_steps > 0) req.mutable_limits()->set_max_steps(static_cast<int32_t>(*max_steps));
 
   const std::string router = args.GetOr("router", "127.0.0.1:7700");
   auto stub = v1::Router::NewStub(grpc::CreateChannel(router, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(*timeout));
+  const char* env_key = std::getenv("SWITCHYARD_API_KEY");
+  const std::string key = args.GetOr("api-key", env_key ? env_key : "");
+  if (!key.empty()) ctx.AddMetadata("authorization", absl::StrCat("Bearer ", key));
   const bool tty = ::isatty(fileno(out)) == 1;
   const char* dim = tty ? "\x1b[2m" : "";
   const char* reset = tty ? "\x1b[0m" : "";
@@ -89,9 +123,24 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
                    e.tool_call().arguments_json().c_str());
     } else if (e.has_tool_call_error()) {
       std::fprintf(out, "\n[malformed tool call #%d: %s]\n", e.tool_call_error().index(), e.tool_call_error().reason().c_str());
+    } else if (e.has_tool_result()) {
+      const v1::ToolResult& r = e.tool_result();
+      std::string shown = r.ok() ? r.content() : absl::StrCat("error: ", r.error());
+      if (shown.size() > 400) shown = absl::StrCat(shown.substr(0, 400), "...");
+      std::fprintf(err, "[tool result %s %s (%lld ms): %s]\n", r.tool_call_id().c_str(), r.name().c_str(),
+                   static_cast<long long>(r.latency_ms()), shown.c_str());
+      std::fflush(err);
+    } else if (e.has_step()) {
+      const v1::StepTrace& t = e.step();
+      std::fprintf(err, "[step %d %s via %s%s: %d+%d tokens, %lld ms, %s%s%s]\n", t.step(), t.role().c_str(),
+                   t.replica().c_str(), t.delegated_by().empty() ? "" : absl::StrCat(" for ", t.delegated_by()).c_str(),
+                   t.prompt_tokens(), t.completion_tokens(), static_cast<long long>(t.latency_ms()),
+                   v1::FinishReason_Name(t.finish_reason()).c_str(), t.error().empty() ? "" : ", ", t.error().c_str());
+      std::fflush(err);
     } else if (e.has_finish()) {
-      finish = absl::StrFormat("[%s, %d prompt + %d completion tokens]", v1::FinishReason_Name(e.finish().reason()),
-                               e.finish().usage().prompt_tokens(), e.finish().usage().completion_tokens());
+      finish = absl::StrFormat("[%s, %d prompt + %d completion tokens%s%s]", v1::FinishReason_Name(e.finish().reason()),
+                               e.finish().usage().prompt_tokens(), e.finish().usage().completion_tokens(),
+                               e.finish().detail().empty() ? "" : ": ", e.finish().detail());
     }
     std::fflush(out);
   }

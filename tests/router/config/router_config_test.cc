@@ -23,6 +23,7 @@ pools:
 classifier: {min_confidence: 0.4, fallback_route: coder}
 defaults: {deadline_seconds: 60, max_tokens: 256}
 health: {interval_ms: 200, timeout_ms: 300}
+agent: {max_steps: 12, max_tokens: 100000, max_seconds: 600, max_identical_calls: 2}
 policy: /etc/switchyard/policy.yaml
 )", "router.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -35,6 +36,10 @@ policy: /etc/switchyard/policy.yaml
   EXPECT_EQ(c->max_tokens, 256);
   EXPECT_EQ(c->health_interval_ms, 200);
   EXPECT_EQ(c->policy_file, "/etc/switchyard/policy.yaml");
+  EXPECT_EQ(c->agent.max_steps, 12);
+  EXPECT_EQ(c->agent.max_tokens, 100000);
+  EXPECT_EQ(c->agent.max_seconds, 600);
+  EXPECT_EQ(c->agent.max_identical_calls, 2);
 }
 
 // A relative policy path is the config file's neighbour, whatever the working directory.
@@ -72,6 +77,10 @@ TEST(RouterConfigTest, ErrorsNameTheKey) {
       {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\ndefaults: {max_tokens: lots}",
        "defaults.max_tokens: expected an integer"},
       {"pools: [1, 2]", "pools: expected a mapping"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nagent: {max_steps: 0}",
+       "router.yaml: agent.max_steps: 0 is outside [1, 1000]"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nagent: {steps: 3}",
+       "router.yaml: agent.steps: unknown key"},
       {"pools: {coder: {endpoints: [a:1]}\n  bad indent: [", "router.yaml:"},
       {"listen: 127.0.0.1:1", "pools: required"},
       {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: ''", "router.yaml: policy: empty"},
