@@ -23,12 +23,13 @@ constexpr char kTool[] = "switchyard chat";
 constexpr char kUsage[] = R"(usage: switchyard chat [--router HOST:PORT] [--route auto|reasoning|coder|translation]
                       [--max-tokens N] [--temperature T] [--seed S] [--no-thinking] [--timeout-s N]
                       [--tools run_code,search_documents,ask_coder,...] [--docs FILE[,FILE...]]
-                      [--max-steps N] [--api-key KEY] TEXT
+                      [--max-steps N] [--tool-choice auto|none|required|TOOL] [--api-key KEY] TEXT
 
 Sends TEXT as a user message through the router (default 127.0.0.1:7700) and streams the
 answer. The route decision comes first, on stderr. With --tools the router runs those tools for
 the model (the agent loop): each call, its result and each step's trace appear on stderr.
---docs attaches files for search_documents. The API key may also come from SWITCHYARD_API_KEY.
+--docs attaches files for search_documents; --tool-choice forces the first step's answer to be a
+call (of TOOL, or of any tool with required) by constrained decoding. The API key may also come from SWITCHYARD_API_KEY.
 )";
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -42,7 +43,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }  // namespace
 
 int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key"},
+  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
             {"no-thinking", "help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
@@ -84,6 +85,19 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     }
   }
   if (*max_steps > 0) req.mutable_limits()->set_max_steps(static_cast<int32_t>(*max_steps));
+  if (auto choice = args.Get("tool-choice")) {
+    v1::ToolChoice* c = req.mutable_tool_choice();
+    if (*choice == "auto") {
+      c->set_mode(v1::ToolChoice::AUTO);
+    } else if (*choice == "none") {
+      c->set_mode(v1::ToolChoice::NONE);
+    } else if (*choice == "required") {
+      c->set_mode(v1::ToolChoice::REQUIRED);
+    } else {
+      c->set_mode(v1::ToolChoice::FUNCTION);
+      c->set_function_name(*choice);
+    }
+  }
 
   const std::string router = args.GetOr("router", "127.0.0.1:7700");
   auto stub = v1::Router::NewStub(grpc::CreateChannel(router, grpc::InsecureChannelCredentials()));

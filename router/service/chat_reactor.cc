@@ -21,6 +21,7 @@
 #include "router/agent/pool_delegate.h"
 #include "router/agent/repeated_call_detector.h"
 #include "router/agent/run_limits.h"
+#include "router/agent/run_trace_builder.h"
 #include "router/agent/tool_call_runner.h"
 #include "router/service/call_metadata.h"
 #include "router/service/router_service.h"
@@ -423,7 +424,6 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   // The step's model call into the trace (its tool results are added when they come).
   size_t RecordStepLocked(const std::string& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     v1::StepTrace t;
-    t.set_step(++numbered_);
     t.set_role(route_.role);
     t.set_replica(step_replica_);
     t.set_prompt_tokens(step_finish_.usage().prompt_tokens());
@@ -432,34 +432,38 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     t.set_finish_reason(error.empty() ? step_finish_.reason() : v1::ERROR);
     t.set_error(error);
     for (const v1::ToolCall& c : step_calls_) *t.add_tool_calls() = c;
-    AddUsageLocked(t);
-    steps_.push_back(std::move(t));
-    return steps_.size() - 1;
-  }
-
-  void AddUsageLocked(const v1::StepTrace& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    v1::Usage* u = &usage_;
-    u->set_prompt_tokens(u->prompt_tokens() + t.prompt_tokens());
-    u->set_completion_tokens(u->completion_tokens() + t.completion_tokens());
-    tokens_used_ = static_cast<int64_t>(u->prompt_tokens()) + u->completion_tokens();
+    const size_t index = trace_.Add(std::move(t));
+    tokens_used_ = trace_.tokens();
+    return index;
   }
 
   // A delegation's model call (from a tool thread).
   void RecordDelegation(v1::StepTrace t) {
     {
       absl::MutexLock lock(&mu_);
-      t.set_step(++numbered_);
-      AddUsageLocked(t);
-      v1::ChatEvent e;
-      *e.mutable_step() = t;
-      pending_.push_back(std::move(e));
-      steps_.push_back(std::move(t));
+      const size_t index = trace_.Add(std::move(t));
+      tokens_used_ = trace_.tokens();
+      PushStepLocked(index);
     }
     Drive();
   }
 
   // The step's answer is complete: end the run, or run its router tools on a tool thread.
   void EndOfStep() {
+    // The previous step's tool thread has done its work (it started this step): reap it, so a
+    // long run holds one thread at most.
+    std::vector<std::thread> done;
+    {
+      absl::MutexLock lock(&mu_);
+      done.swap(tool_threads_);
+    }
+    for (std::thread& t : done) {
+      if (t.get_id() == std::this_thread::get_id()) {
+        t.detach();  // gRPC ran this callback inline on that very thread
+      } else {
+        t.join();
+      }
+    }
     absl::MutexLock lock(&mu_);
     if (!FlushGuardsLocked()) {
       RecordStepLocked("");
@@ -515,7 +519,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     int32_t number;
     {
       absl::MutexLock lock(&mu_);
-      number = steps_[index].step();
+      number = trace_.step(index).step();
     }
     std::vector<v1::ToolResult> results =
         RunToolCalls(*registry_, router_calls, tool_context_, number, [&](const v1::ToolResult& r) {
@@ -538,8 +542,8 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     {
       absl::MutexLock lock(&mu_);
       tools_running_ = false;
-      for (const v1::ToolResult& r : results) *steps_[index].add_tool_results() = r;
-      steps_[index].set_latency_ms(absl::ToInt64Milliseconds(absl::Now() - step_start_));
+      for (const v1::ToolResult& r : results) *trace_.step(index).add_tool_results() = r;
+      trace_.step(index).set_latency_ms(absl::ToInt64Milliseconds(absl::Now() - step_start_));
       PushStepLocked(index);
       if (!audit_error_.ok()) {
         EndWithErrorLocked(ToGrpc(audit_error_));
@@ -592,19 +596,13 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
 
   void PushStepLocked(size_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     v1::ChatEvent e;
-    *e.mutable_step() = steps_[index];
+    *e.mutable_step() = trace_.step(index);
     pending_.push_back(std::move(e));
   }
 
   void PushTraceLocked(const std::string& end_reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     v1::ChatEvent e;
-    v1::RunTrace* t = e.mutable_trace();
-    std::vector<v1::StepTrace> steps = steps_;
-    std::sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) { return a.step() < b.step(); });
-    for (v1::StepTrace& s : steps) *t->add_steps() = std::move(s);
-    t->set_end_reason(end_reason);
-    *t->mutable_usage() = usage_;
-    t->set_wall_ms(absl::ToInt64Milliseconds(absl::Now() - start_));
+    *e.mutable_trace() = trace_.Build(end_reason, start_, absl::Now());
     pending_.push_back(std::move(e));
   }
 
@@ -614,7 +612,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     PushTraceLocked(end_reason);
     v1::ChatEvent e;
     e.mutable_finish()->set_reason(reason);
-    *e.mutable_finish()->mutable_usage() = usage_;
+    *e.mutable_finish()->mutable_usage() = trace_.usage();
     e.mutable_finish()->set_detail(detail);
     pending_.push_back(std::move(e));
     run_done_ = true;
@@ -702,9 +700,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   v1::Finish step_finish_ ABSL_GUARDED_BY(mu_);
   absl::Time step_start_ ABSL_GUARDED_BY(mu_);
   // The trace.
-  int numbered_ ABSL_GUARDED_BY(mu_) = 0;  // steps and delegations, one sequence
-  std::vector<v1::StepTrace> steps_ ABSL_GUARDED_BY(mu_);
-  v1::Usage usage_ ABSL_GUARDED_BY(mu_);  // over every step and delegation
+  RunTraceBuilder trace_ ABSL_GUARDED_BY(mu_);
   // The stream.
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
