@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -23,10 +24,10 @@ absl::Status ErrnoStatus(absl::string_view what, const std::string& path, int er
   return absl::InternalError(absl::StrCat(path, ": ", what, ": ", std::strerror(err)));
 }
 
-// The last line of an fd's first `size` bytes (which end in '\n'), without the '\n'.
-absl::StatusOr<std::string> ReadLastLine(int fd, int64_t size, const std::string& path) {
+// The bytes of an fd from just after the last '\n' before `end` (or from 0) up to `end`: the
+// line that ends at `end`, without its '\n'.
+absl::StatusOr<std::string> ReadLineEndingAt(int fd, int64_t end, const std::string& path) {
   std::string line;  // built backwards in chunks, then reversed into place
-  int64_t end = size - 1;  // the final '\n'
   char buf[4096];
   while (end > 0) {
     const int64_t n = std::min<int64_t>(sizeof buf, end);
@@ -39,6 +40,36 @@ absl::StatusOr<std::string> ReadLastLine(int fd, int64_t size, const std::string
     end -= n;
   }
   return std::string(line.rbegin(), line.rend());
+}
+
+absl::Status WriteAll(int fd, absl::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus("write", path, n < 0 ? errno : EIO);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+// Appends `tail` as one line to `side_path` and fsyncs it, so that bytes cut off the log are
+// kept for whoever investigates the crash.
+absl::Status SetAside(const std::string& side_path, absl::string_view tail) {
+  const int fd = ::open(side_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus("cannot open", side_path, errno);
+  absl::Status s = WriteAll(fd, absl::StrCat(tail, "\n"), side_path);
+  if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus("fsync", side_path, errno);
+  ::close(fd);
+  return s;
+}
+
+// The router's log is its stderr: a repaired log must not go unnoticed by the operator, and this
+// library has no other channel at Open() time.
+void Warn(const nlohmann::json& fields) {
+  nlohmann::json line = fields;
+  line["ts"] = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  line["level"] = "warning";
+  std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
@@ -67,23 +98,30 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0) return fail(ErrnoStatus("fstat", path, errno));
-  const int64_t size = st.st_size;
-  int64_t next_seq = 1;
-  std::string prev(kAuditGenesisHash);
-  if (size == 0) {
-    SyncParentDirectory(path);
-  } else {
+  int64_t size = st.st_size;
+  if (size == 0) SyncParentDirectory(path);
+  // A torn tail: the bytes after the last '\n', left by a crash in the middle of an Append. That
+  // record was never acknowledged (Append fsyncs the whole line before returning).
+  std::string tail;
+  if (size > 0) {
     char last = 0;
     if (::pread(fd, &last, 1, size - 1) != 1) return fail(ErrnoStatus("read", path, errno));
     if (last != '\n') {
-      return fail(absl::DataLossError(absl::StrCat(
-          path, ": the last line is truncated (no newline at the end); run the audit verifier and repair the "
-                "file before appending")));
+      auto t = ReadLineEndingAt(fd, size, path);
+      if (!t.ok()) return fail(t.status());
+      tail = *std::move(t);
     }
-    auto line = ReadLastLine(fd, size, path);
+  }
+  const int64_t complete = size - static_cast<int64_t>(tail.size());  // bytes of whole lines
+  int64_t next_seq = 1;
+  std::string prev(kAuditGenesisHash);
+  if (complete > 0) {
+    auto line = ReadLineEndingAt(fd, complete - 1, path);
     if (!line.ok()) return fail(line.status());
     auto head = ParseAuditRecordHead(*line);
     if (!head.ok()) {
+      // Not a crash (every complete line was written whole): an edit, which verification must see
+      // before anything is appended after it.
       return fail(absl::DataLossError(absl::StrCat(path, ": the last line is not an audit record (",
                                                    head.status().message(),
                                                    "); run the audit verifier and repair the file before appending")));
@@ -91,7 +129,45 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
     next_seq = head->seq + 1;
     prev = Sha256Hex(*line);
   }
-  return std::make_unique<AuditLog>(PrivateTag{}, path, fd, clock, next_seq, std::move(prev), size);
+  std::string repair;
+  if (!tail.empty()) {
+    // Append writes `{"seq":N,` first, so a torn write starts with (a prefix of) that. Anything
+    // else is not ours to cut: an edit, or `path` names some other file.
+    const std::string start = absl::StrCat(R"({"seq":)", next_seq, ",");
+    const size_t n = std::min(start.size(), tail.size());
+    if (tail.compare(0, n, start, 0, n) != 0) {
+      return fail(absl::DataLossError(absl::StrCat(
+          path, ": the last line has no newline and is not the start of record ", next_seq,
+          ", so it is not a torn append; run the audit verifier and repair the file before appending")));
+    }
+    auto head = ParseAuditRecordHead(tail);
+    if (head.ok() && head->seq == next_seq && head->prev == prev) {
+      // The write stopped just before the '\n': the record itself is whole and chained, so end it
+      // rather than throw it away.
+      if (absl::Status s = WriteAll(fd, "\n", path); !s.ok()) return fail(s);
+      if (::fsync(fd) != 0) return fail(ErrnoStatus("fsync", path, errno));
+      size += 1;
+      next_seq = head->seq + 1;
+      prev = Sha256Hex(tail);
+      repair = absl::StrCat("ended line ", head->seq, ", which lacked its newline");
+      Warn({{"event", "audit_log_tail_completed"}, {"file", path}, {"seq", head->seq}});
+    } else {
+      // Cut the torn bytes off, so that the chain continues from the last whole line and stays
+      // one chain that verifies; the bytes are kept beside the log first. The record was never
+      // acknowledged: Append returns only after the whole line is fsync'd.
+      const std::string side = path + ".torn";
+      if (absl::Status s = SetAside(side, tail); !s.ok()) return fail(s);
+      if (::ftruncate(fd, complete) != 0) return fail(ErrnoStatus("ftruncate", path, errno));
+      if (::fsync(fd) != 0) return fail(ErrnoStatus("fsync", path, errno));
+      size = complete;
+      repair = absl::StrCat("removed a torn last line of ", tail.size(), " bytes (kept in ", side, ")");
+      Warn({{"event", "audit_log_torn_tail_removed"}, {"file", path}, {"bytes", tail.size()}, {"kept_in", side},
+            {"continues_after_seq", next_seq - 1}});
+    }
+  }
+  auto log = std::make_unique<AuditLog>(PrivateTag{}, path, fd, clock, next_seq, std::move(prev), size);
+  log->repair_ = std::move(repair);
+  return log;
 }
 
 AuditLog::AuditLog(PrivateTag, std::string path, int fd, const Clock* clock, int64_t next_seq, std::string prev_hash,

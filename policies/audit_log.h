@@ -34,11 +34,16 @@ namespace switchyard {
 
 class AuditLog {
  public:
-  // Opens or creates `path` (mode 0600) and continues its chain from the last line. DataLoss when
-  // the last line is truncated (no final newline) or is not an audit record: run VerifyAuditLog
-  // and repair by hand; appending after a broken tail would bury it. FailedPrecondition when
-  // another process holds the log. Does not verify the whole chain (that is VerifyAuditLog).
-  // `clock` must outlive the log.
+  // Opens or creates `path` (mode 0600) and continues its chain from the last line.
+  // A torn last line (no final newline: the process died inside an Append, so the record was
+  // never acknowledged) is repaired, with a warning on stderr and in repair(): a record that
+  // lacks only its newline and chains on is ended with one; other bytes that start the next
+  // record are appended as one line to `path`.torn and cut off, so the chain continues from the
+  // last whole line. DataLoss when the last whole line is not an audit record, or the bytes after
+  // it do not start the next record: that is an edit, not a crash; run VerifyAuditLog and
+  // repair by hand, since appending after it would bury it.
+  // FailedPrecondition when another process holds the log. Does not verify the whole chain (that
+  // is VerifyAuditLog). `clock` must outlive the log.
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path,
                                                         const Clock* clock = SystemClock());
   ~AuditLog();
@@ -54,6 +59,8 @@ class AuditLog {
   const std::string& path() const { return path_; }
   // The seq the next Append will write.
   int64_t next_seq() const ABSL_LOCKS_EXCLUDED(mu_);
+  // What Open() repaired in a torn tail, in words; empty when the file ended on a whole line.
+  const std::string& repair() const { return repair_; }
 
   struct PrivateTag {};  // only Open() constructs, yet std::make_unique can
   AuditLog(PrivateTag, std::string path, int fd, const Clock* clock, int64_t next_seq, std::string prev_hash,
@@ -63,6 +70,7 @@ class AuditLog {
   const std::string path_;
   const int fd_;
   const Clock* const clock_;
+  std::string repair_;  // set once by Open()
   mutable absl::Mutex mu_;
   int64_t next_seq_ ABSL_GUARDED_BY(mu_);
   std::string prev_hash_ ABSL_GUARDED_BY(mu_);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "router/cli/audit_command.h"
 #include "router/cli/chat_command.h"
 #include "router/cli/classify_command.h"
 #include "router/cli/sandbox_command.h"
@@ -19,6 +20,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"audit", kAuditSummary, &RunAudit},
     {"chat", kChatSummary, &RunChat},
     {"classify", kClassifySummary, &RunClassify},
     {"sandbox", kSandboxSummary, &RunSandbox},

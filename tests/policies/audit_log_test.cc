@@ -2,6 +2,7 @@
 // catching each kind of tampering.
 #include "policies/audit_log.h"
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -92,20 +93,108 @@ TEST(AuditLog, OneWriterAtATime) {
   EXPECT_EQ(AuditLog::Open(dir.File("audit.jsonl")).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(AuditLog, RefusesACorruptTail) {
+// A crash inside an Append leaves a torn last line; the next Open cuts it off (keeping the bytes
+// in audit.jsonl.torn) and continues the one chain from the last whole line.
+TEST(AuditLog, TornTailIsSetAsideAndTheChainContinues) {
+  testing::ScratchDir dir;
+  const std::string good = MakeLog(dir, 3);
+  const std::string torn = R"({"seq":4,"time":"2023-11-14T22:1)";
+  dir.Write("audit.jsonl", absl::StrCat(good, torn));
+  {
+    auto log = AuditLog::Open(dir.File("audit.jsonl"));
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ((*log)->next_seq(), 4);
+    EXPECT_EQ((*log)->repair(), absl::StrCat("removed a torn last line of ", torn.size(), " bytes (kept in ",
+                                             dir.File("audit.jsonl.torn"), ")"));
+    EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl")), good);  // no complete line lost
+    EXPECT_EQ(*(*log)->Append({{"event", "after"}}), 4);
+  }
+  EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl.torn")), torn + "\n");
+  auto r = VerifyAuditLog(dir.File("audit.jsonl"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok()) << r->bad_line << ": " << r->reason;
+  EXPECT_EQ(r->good_lines, 4);
+  const std::vector<std::string> lines = Lines(testing::Slurp(dir.File("audit.jsonl")));
+  EXPECT_NE(lines[3].find(absl::StrCat(R"("prev":")", Sha256Hex(lines[2]), R"(")")), std::string::npos);
+
+  // A second crash appends to the same side file; a whole file that is one torn line starts over.
+  dir.Write("audit.jsonl", R"({"seq":1,"ti)");
+  {
+    auto log = AuditLog::Open(dir.File("audit.jsonl"));
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ((*log)->next_seq(), 1);
+    EXPECT_EQ(*(*log)->Append({{"event", "first"}}), 1);
+  }
+  EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl.torn")), absl::StrCat(torn, "\n", R"({"seq":1,"ti)", "\n"));
+  EXPECT_TRUE(VerifyAuditLog(dir.File("audit.jsonl"))->ok());
+}
+
+// A last record that lacks only its newline (the write stopped one byte short) is whole and
+// chained: it is ended, not thrown away.
+TEST(AuditLog, TailMissingOnlyItsNewlineIsKept) {
+  testing::ScratchDir dir;
+  const std::string good = MakeLog(dir, 3);
+  dir.Write("audit.jsonl", good.substr(0, good.size() - 1));
+  {
+    auto log = AuditLog::Open(dir.File("audit.jsonl"));
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ((*log)->next_seq(), 4);
+    EXPECT_EQ((*log)->repair(), "ended line 3, which lacked its newline");
+    EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl")), good);
+    EXPECT_EQ(*(*log)->Append({{"event", "after"}}), 4);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.File("audit.jsonl.torn")));
+  auto r = VerifyAuditLog(dir.File("audit.jsonl"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok()) << r->bad_line << ": " << r->reason;
+  EXPECT_EQ(r->good_lines, 4);
+
+  // A whole record with the right seq whose prev does not chain on is not ended but set aside.
+  std::vector<std::string> lines = Lines(good);
+  std::string forged = lines[1];
+  forged.replace(forged.find(R"("prev":")") + 8, 64, std::string(64, 'a'));
+  dir.Write("audit.jsonl", absl::StrCat(lines[0], "\n", forged));
+  auto log = AuditLog::Open(dir.File("audit.jsonl"));
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_EQ((*log)->next_seq(), 2);
+  EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl.torn")), forged + "\n");
+}
+
+TEST(AuditLog, WholeFileNeedsNoRepair) {
+  testing::ScratchDir dir;
+  MakeLog(dir, 2);
+  auto log = AuditLog::Open(dir.File("audit.jsonl"));
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->repair(), "");
+}
+
+// A whole last line that is not a record, or a tail that does not start the next record, is an
+// edit (or not an audit log at all), not a torn append: refused, the file untouched.
+TEST(AuditLog, RefusesWhatACrashCannotLeave) {
   testing::ScratchDir dir;
   const std::string good = MakeLog(dir, 2);
-  dir.Write("audit.jsonl", good.substr(0, good.size() - 5));  // torn last line
-  auto torn = AuditLog::Open(dir.File("audit.jsonl"));
-  EXPECT_EQ(torn.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(torn.status().message().find("the last line is truncated"), std::string::npos) << torn.status();
-
-  dir.Write("audit.jsonl", absl::StrCat(good, "garbage\n"));
-  auto junk = AuditLog::Open(dir.File("audit.jsonl"));
-  EXPECT_EQ(junk.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(junk.status().message().find("the last line is not an audit record (not a JSON object)"),
-            std::string::npos)
-      << junk.status();
+  const std::vector<std::string> lines = Lines(good);
+  const std::pair<std::string, std::string> cases[] = {
+      {absl::StrCat(good, "garbage\n"), "the last line is not an audit record (not a JSON object)"},
+      {absl::StrCat(good, "garbage\n", R"({"seq":3)"), "the last line is not an audit record (not a JSON object)"},
+      {absl::StrCat(good, "no newline"), "the last line has no newline and is not the start of record 3"},
+      {absl::StrCat(good, R"({"seq":4,"time")"), "the last line has no newline and is not the start of record 3"},
+      {absl::StrCat(lines[0], "\n", lines[1]), ""},  // a whole chained record: ended, not refused
+      {"#!/bin/sh\nexit 0", "the last line is not an audit record (not a JSON object)"},
+      {"some other file", "the last line has no newline and is not the start of record 1"},
+  };
+  for (const auto& [bad, why] : cases) {
+    dir.Write("audit.jsonl", bad);
+    auto log = AuditLog::Open(dir.File("audit.jsonl"));
+    if (why.empty()) {
+      EXPECT_TRUE(log.ok()) << log.status();
+      continue;
+    }
+    EXPECT_EQ(log.status().code(), absl::StatusCode::kDataLoss) << bad;
+    EXPECT_NE(log.status().message().find(why), std::string::npos) << log.status();
+    EXPECT_EQ(testing::Slurp(dir.File("audit.jsonl")), bad);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.File("audit.jsonl.torn")));
 }
 
 TEST(AuditLog, ConcurrentAppendsFormOneValidChain) {
