@@ -1,6 +1,7 @@
 // The worker process for real: switchyard-worker started on a free loopback port with a tiny
 // random model, driven over gRPC. Streams give the engine's exact tokens, concurrently too;
-// cancellation and deadlines free the slot; bad requests get the right codes; SIGTERM stops it.
+// cancellation and deadlines free the slot; bad requests get the right codes; tool_choice FUNCTION
+// forces a call that finishes TOOL_CALLS; SIGTERM stops it.
 #include <signal.h>
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "nlohmann/json.hpp"
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
@@ -294,6 +296,53 @@ TEST_F(WorkerProcessTest, NumericsFlags) {
   }
   // Random tiny models have near-flat logits: the rounding changes some of the sampled tokens.
   EXPECT_GT(differs_from_default, 0);
+}
+
+// tool_choice FUNCTION over gRPC: the random model, held by the grammar, calls the tool with
+// schema-shaped arguments and the stream finishes TOOL_CALLS; REQUIRED without tools is refused.
+TEST_F(WorkerProcessTest, ToolChoiceFunctionForcesACall) {
+  v1::GenerateRequest r;
+  v1::ChatMessage* m = r.add_messages();
+  m->set_role(v1::ChatMessage::USER);
+  m->set_content("What is 2 + 3?");
+  v1::Tool* t = r.add_tools();
+  t->set_name("add");
+  t->set_parameters_json_schema(
+      R"({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]})");
+  r.mutable_tool_choice()->set_mode(v1::ToolChoice::FUNCTION);
+  r.mutable_tool_choice()->set_function_name("add");
+  r.set_enable_thinking(false);
+  r.mutable_sampling()->set_temperature(1.0f);
+  r.mutable_sampling()->set_seed(11);
+  r.mutable_sampling()->set_max_tokens(200);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto reader = stub_->Generate(&ctx, r);
+  v1::GenerateEvent e;
+  std::vector<v1::ToolCall> calls;
+  v1::FinishReason reason = v1::FINISH_REASON_UNSPECIFIED;
+  while (reader->Read(&e)) {
+    if (e.has_tool_call()) calls.push_back(e.tool_call());
+    EXPECT_FALSE(e.has_tool_call_error()) << e.tool_call_error().reason();
+    if (e.has_finish()) reason = e.finish().reason();
+  }
+  const grpc::Status st = reader->Finish();
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].name(), "add");
+  const nlohmann::json args = nlohmann::json::parse(calls[0].arguments_json(), nullptr, false);
+  ASSERT_TRUE(args.is_object()) << calls[0].arguments_json();
+  EXPECT_EQ(args.size(), 2u) << calls[0].arguments_json();
+  EXPECT_TRUE(args["a"].is_number_integer() && args["b"].is_number_integer()) << calls[0].arguments_json();
+  EXPECT_EQ(reason, v1::TOOL_CALLS);
+
+  v1::GenerateRequest no_tools = r;
+  no_tools.clear_tools();
+  no_tools.mutable_tool_choice()->set_mode(v1::ToolChoice::REQUIRED);
+  const Stream s = Generate(no_tools);
+  EXPECT_EQ(s.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.status.error_message(), HasSubstr("tool_choice: REQUIRED needs at least one tool in tools"));
+  WaitIdle();
 }
 
 TEST_F(WorkerProcessTest, ZzSigtermStopsCleanly) {  // runs last: it stops the shared worker

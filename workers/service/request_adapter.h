@@ -1,6 +1,12 @@
 // RequestAdapter: turns a Worker GenerateRequest into what the engine runs (prompt token ids
 // and sampling parameters), and the engine's text back into stream events (reasoning, answer
 // text, tool calls) through the model's chat template and output parser.
+//
+// tool_choice and response_format become constrained decoding (SamplingParams::grammar, from a
+// GrammarCache shared by all requests): REQUIRED / FUNCTION force one tool call of the
+// request's tools / of the named tool, JSON_SCHEMA / JSON_OBJECT force the answer's JSON; NONE
+// hides the tools from the model and reads <tool_call> as text. When the model reasons first
+// (Qwen3 with thinking on, 2507 Thinking) the grammar holds only after </think>, as vLLM does.
 // Thread safety: Build() is const and thread-safe; an OutputEvents belongs to one request.
 #ifndef SWITCHYARD_WORKERS_SERVICE_REQUEST_ADAPTER_H_
 #define SWITCHYARD_WORKERS_SERVICE_REQUEST_ADAPTER_H_
@@ -14,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "switchyard/v1/worker.pb.h"
 #include "workers/engine/chat/chat_template.h"
+#include "workers/engine/grammar/grammar_cache.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/sampling/sampling_params.h"
 #include "workers/engine/tokenizer/tokenizer.h"
@@ -26,6 +33,7 @@ struct PreparedRequest {
   bool chat = false;                 // from messages: the answer goes through the output parser
   bool starts_in_reasoning = false;  // the prompt already opened <think>
   std::vector<ChatTool> tools;       // the request's tools: their schemas type Coder XML parameters
+  bool parse_tool_calls = true;      // false for tool_choice NONE: <tool_call> stays text
 };
 
 // Splits the model's streamed text into reasoning, answer text and tool calls.
@@ -44,14 +52,23 @@ class RequestAdapter {
   RequestAdapter(const LoadedModel& model, const Tokenizer& tokenizer);
 
   // InvalidArgument naming the field for anything malformed: no messages and no prompt, an
-  // unknown role, tool calls with non-JSON arguments, sampling values out of range.
+  // unknown role, tool calls with non-JSON arguments, sampling values out of range, a
+  // tool_choice naming no tool of the request (or REQUIRED / FUNCTION without tools or
+  // messages, or beside a JSON response_format), a schema constrained decoding refuses (the
+  // grammar compiler's message).
   absl::StatusOr<PreparedRequest> Build(const v1::GenerateRequest& request) const;
   std::unique_ptr<OutputEvents> NewOutput(const PreparedRequest& prepared) const;
 
  private:
+  // Sets p->sampling.grammar from tool_choice and response_format (nothing for AUTO / NONE and
+  // TEXT); `reasons_first`: the answer opens with reasoning, so the grammar waits for </think>.
+  absl::Status Constrain(const v1::GenerateRequest& r, bool reasons_first, PreparedRequest* p) const;
+
   const LoadedModel& model_;
   const Tokenizer& tokenizer_;
   SamplingParams defaults_;
+  std::unique_ptr<GrammarCache> grammars_;  // thread-safe; compiled lazily, on the first constrained request
+  int32_t think_end_ = -1;                  // </think>'s id, -1 when the vocabulary has none
   std::optional<ChatTemplate> template_;  // absent when the model's template is not supported
   absl::Status template_error_;
 };

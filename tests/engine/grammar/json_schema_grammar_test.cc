@@ -147,5 +147,20 @@ TEST(ToolCallGrammar, EnvelopeWithNameChoosingTheSchema) {
   EXPECT_THAT(bad.status().message(), HasSubstr("tools[1].function.parameters /: \"format\""));
 }
 
+TEST(AnyJsonObjectGrammar, AnyMembersInCanonicalFormNestedToTheLimit) {
+  const Grammar g = AnyJsonObjectGrammar(/*max_depth=*/3);
+  for (const char* ok : {"{}", R"({"a": 1})", R"({"": "", "a": -2.5, "a": true, "b": false, "c": null})",
+                         R"({"list": [1, "x", [], {}], "o": {"k": [null]}})", R"({"a": {"b": {"c": 1}}})",
+                         R"({"a": [[1]]})"}) {
+    EXPECT_TRUE(Matches(g, ok)) << ok;
+  }
+  for (const char* bad : {"[]", "1", "\"s\"", "null", "{", R"({"a":1})", R"({"a": 1,"b": 2})", R"({ "a": 1})",
+                          R"({a: 1})", R"({"a": 1}x)", R"({"a": {"b": {"c": {}}}})", R"({"a": [[[1]]]})"}) {
+    EXPECT_FALSE(Matches(g, bad)) << bad;
+  }
+  EXPECT_TRUE(Matches(AnyJsonObjectGrammar(), R"({"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}})"));  // six levels
+  EXPECT_FALSE(Matches(AnyJsonObjectGrammar(), R"({"a": {"b": {"c": {"d": {"e": {"f": {}}}}}}})"));
+}
+
 }  // namespace
 }  // namespace switchyard

@@ -69,6 +69,11 @@ absl::StatusOr<std::shared_ptr<const CompiledGrammar>> GrammarCache::ForToolCall
   return Get(key, [&] { return CompileToolCallGrammar(tools); });
 }
 
+std::shared_ptr<const CompiledGrammar> GrammarCache::ForAnyJsonObject() {
+  // Keys of the other kinds start with "json\n" or "tools": no collision.
+  return *Get("any json object", []() -> absl::StatusOr<Grammar> { return AnyJsonObjectGrammar(); });
+}
+
 size_t GrammarCache::size() const {
   absl::MutexLock lock(&mu_);
   return lru_.size();

@@ -44,6 +44,9 @@ class GrammarCache {
   absl::StatusOr<std::shared_ptr<const CompiledGrammar>> ForToolCalls(absl::Span<const ToolSchema> tools)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // AnyJsonObjectGrammar(): OpenAI's json_object response format.
+  std::shared_ptr<const CompiledGrammar> ForAnyJsonObject() ABSL_LOCKS_EXCLUDED(mu_);
+
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

@@ -1,5 +1,6 @@
 #include "workers/engine/grammar/json_schema_grammar.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 #include <vector>
@@ -248,6 +249,36 @@ absl::StatusOr<Grammar> CompileToolCallGrammar(absl::Span<const ToolSchema> tool
     calls.push_back(g.Seq({g.Literal(Json(t.name).dump() + ", \"arguments\": "), args}));
   }
   g.set_root(g.Seq({g.Literal("<tool_call>\n{\"name\": "), g.Alt(std::move(calls)), g.Literal("}\n</tool_call>")}));
+  return g;
+}
+
+Grammar AnyJsonObjectGrammar(int max_depth) {
+  Grammar g;
+  GrammarNode str;
+  str.kind = GrammarNode::Kind::kString;
+  const int32_t string = g.Add(str);
+  GrammarNode num;
+  num.kind = GrammarNode::Kind::kNumber;
+  const int32_t number = g.Add(num);
+  const std::vector<int32_t> scalars = {string, number, g.Literal("true"), g.Literal("false"), g.Literal("null")};
+  // Each level's values may be the previous level's objects and arrays: depth by unrolling.
+  int32_t value = g.Alt(scalars);
+  int32_t object = -1;
+  for (int depth = 1; depth <= std::max(max_depth, 1); ++depth) {
+    GrammarNode members;
+    members.kind = GrammarNode::Kind::kRepeat;
+    members.children = {g.Seq({string, g.Literal(": "), value}), g.Seq({g.Literal(", "), string, g.Literal(": "), value})};
+    object = g.Seq({g.Literal("{"), g.Add(std::move(members)), g.Literal("}")});
+    GrammarNode items;
+    items.kind = GrammarNode::Kind::kRepeat;
+    items.children = {value, g.Seq({g.Literal(", "), value})};
+    const int32_t array = g.Seq({g.Literal("["), g.Add(std::move(items)), g.Literal("]")});
+    std::vector<int32_t> alts = scalars;
+    alts.push_back(object);
+    alts.push_back(array);
+    value = g.Alt(std::move(alts));
+  }
+  g.set_root(object);
   return g;
 }
 

@@ -40,6 +40,12 @@ struct ToolSchema {
 // message names tools[i].function.parameters).
 absl::StatusOr<Grammar> CompileToolCallGrammar(absl::Span<const ToolSchema> tools);
 
+// Any JSON object (OpenAI's json_object response format), in the same canonical form: members
+// with any string keys (duplicates are not prevented) and values of any type. A schema cannot
+// say this ({"type": "object"} compiles to "{}" only: undeclared keys are never generated), and
+// the grammar has no recursion, so objects and arrays nest at most `max_depth` levels.
+Grammar AnyJsonObjectGrammar(int max_depth = 6);
+
 }  // namespace switchyard
 
 #endif  // SWITCHYARD_WORKERS_ENGINE_GRAMMAR_JSON_SCHEMA_GRAMMAR_H_

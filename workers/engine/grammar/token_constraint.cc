@@ -8,14 +8,19 @@
 
 namespace switchyard {
 
-TokenConstraint::TokenConstraint(std::shared_ptr<const CompiledGrammar> grammar, std::vector<int32_t> end_tokens)
-    : grammar_(std::move(grammar)), end_tokens_(std::move(end_tokens)), matcher_(&grammar_->grammar()) {}
+TokenConstraint::TokenConstraint(std::shared_ptr<const CompiledGrammar> grammar, std::vector<int32_t> end_tokens,
+                                 int32_t starts_after)
+    : grammar_(std::move(grammar)),
+      end_tokens_(std::move(end_tokens)),
+      matcher_(&grammar_->grammar()),
+      waiting_for_(starts_after < 0 ? -1 : starts_after) {}
 
 bool TokenConstraint::IsEnd(int32_t token) const {
   return std::find(end_tokens_.begin(), end_tokens_.end(), token) != end_tokens_.end();
 }
 
 void TokenConstraint::ApplyMask(float* logits, int64_t n) const {
+  if (!active()) return;
   constexpr float kRefused = -std::numeric_limits<float>::infinity();
   // Saved before masking: end tokens are never in the grammar's mask.
   std::vector<std::pair<int32_t, float>> ends;
@@ -33,6 +38,10 @@ void TokenConstraint::ApplyMask(float* logits, int64_t n) const {
 }
 
 absl::Status TokenConstraint::Accept(int32_t token) {
+  if (!active()) {
+    if (token == waiting_for_) waiting_for_ = -1;
+    return absl::OkStatus();
+  }
   if (!ended_ && matcher_.accepted() && IsEnd(token)) {
     ended_ = true;
     return absl::OkStatus();

@@ -69,7 +69,7 @@ absl::StatusOr<GenerationResult> Generator::Generate(absl::Span<const int32_t> p
   sampler.AddPrompt(prompt);
   // Teacher forcing ignores the grammar as it ignores stop conditions.
   std::optional<TokenConstraint> constraint;
-  if (sp.grammar && !forcing) constraint.emplace(sp.grammar, sp.stop_token_ids);
+  if (sp.grammar && !forcing) constraint.emplace(sp.grammar, sp.stop_token_ids, sp.grammar_starts_after_token);
   StreamDecoder decoder(tokenizer_, options.skip_special);
   StopStringFilter stops(forcing ? std::vector<std::string>{} : sp.stop_strings);
   result.finish_reason = "length";

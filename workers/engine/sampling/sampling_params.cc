@@ -18,6 +18,7 @@ absl::Status SamplingParams::Validate() const {
   if (!(presence_penalty >= -2.0f && presence_penalty <= 2.0f)) return bad("presence_penalty", presence_penalty, "[-2, 2]");
   if (!(frequency_penalty >= -2.0f && frequency_penalty <= 2.0f)) return bad("frequency_penalty", frequency_penalty, "[-2, 2]");
   if (max_tokens < 1) return bad("max_tokens", max_tokens, "[1, context]");
+  if (grammar_starts_after_token < -1) return bad("grammar_starts_after_token", grammar_starts_after_token, "[-1, vocabulary size)");
   for (const std::string& s : stop_strings) {
     if (s.empty()) return absl::InvalidArgumentError("stop strings must not be empty");
   }

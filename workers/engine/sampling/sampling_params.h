@@ -31,10 +31,14 @@ struct SamplingParams {
   // response format, a tool-call envelope; see GrammarCache), and the stop tokens only once the
   // output is complete. Shared and immutable; the grammar's vocabulary must be the model's.
   std::shared_ptr<const CompiledGrammar> grammar;
+  // The grammar holds only once this token has been generated; -1: from the first token. Qwen3
+  // reasons first (<think> ... </think>) and a grammar from the start would forbid that, so the
+  // worker passes </think>'s id, as vLLM's reasoning parsers defer structured output.
+  int32_t grammar_starts_after_token = -1;
 
   // InvalidArgument naming the field: temperature < 0 or > 100, top_k < 0, top_p outside
   // (0, 1], min_p outside [0, 1], repetition_penalty <= 0, penalties outside [-2, 2],
-  // max_tokens < 1, empty stop strings.
+  // max_tokens < 1, empty stop strings, grammar_starts_after_token < -1.
   absl::Status Validate() const;
   bool greedy() const { return temperature == 0.0f; }
 

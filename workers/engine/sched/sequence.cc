@@ -16,7 +16,8 @@ Sequence::Sequence(EngineRequest request, KvBlockPool* pool, const Tokenizer& to
       decoder_(tokenizer, request_.skip_special),
       stops_(request_.sampling.stop_strings) {
   sampler_.AddPrompt(request_.prompt);
-  if (request_.sampling.grammar) constraint_.emplace(request_.sampling.grammar, request_.sampling.stop_token_ids);
+  const SamplingParams& sp = request_.sampling;
+  if (sp.grammar) constraint_.emplace(sp.grammar, sp.stop_token_ids, sp.grammar_starts_after_token);
 }
 
 bool Sequence::Accept(int32_t token, int64_t context_limit) {
