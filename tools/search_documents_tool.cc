@@ -9,12 +9,13 @@
 namespace switchyard::tools {
 namespace {
 
+// A query has a length bound so that constrained decoding ends it even on a weak model.
 // No "minimum"/"maximum": the schema subset leaves them out (constrained decoding cannot honour
 // them), so the range of top_k is checked by the executor and stated in the description.
 constexpr char kSchema[] = R"({
   "type": "object",
   "properties": {
-    "query": {"type": "string", "minLength": 1, "description": "Words to look for."},
+    "query": {"type": "string", "minLength": 1, "maxLength": 256, "description": "Words to look for."},
     "top_k": {"type": "integer", "description": "How many passages to return, 1 to 20 (default 5)."}
   },
   "required": ["query"],

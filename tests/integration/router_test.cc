@@ -255,6 +255,51 @@ TEST_F(RouterProcessTest, BadRequestsGetTheRightCodes) {
   EXPECT_EQ(cresp.scores().size(), 3u);
 }
 
+// The agent loop on real workers: tool_choice forces the first answer to be a call of a router
+// tool (constrained decoding in the worker), the router runs it on the attached document,
+// streams the result paired with the call, and asks the model again with the result appended.
+TEST_F(RouterProcessTest, AgentLoopRunsAForcedRouterToolCall) {
+  v1::ChatRequest req = Chat("Where does the supplier deliver?", "reasoning", 11);
+  req.set_enable_thinking(false);
+  req.mutable_sampling()->set_max_tokens(400);
+  req.add_router_tools("search_documents");
+  req.mutable_tool_choice()->set_mode(v1::ToolChoice::FUNCTION);
+  req.mutable_tool_choice()->set_function_name("search_documents");
+  v1::Document* d = req.add_documents();
+  d->set_name("contract.txt");
+  d->set_text("The supplier delivers the goods to Bonn by 1 March. The buyer pays within 30 days.");
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto reader = stub_->Chat(&ctx, req);
+  std::vector<v1::ToolCall> calls;
+  std::vector<v1::ToolResult> results;
+  std::vector<v1::StepTrace> steps;
+  v1::RunTrace trace;
+  v1::Finish finish;
+  v1::ChatEvent e;
+  while (reader->Read(&e)) {
+    if (e.has_tool_call()) calls.push_back(e.tool_call());
+    if (e.has_tool_result()) results.push_back(e.tool_result());
+    if (e.has_step()) steps.push_back(e.step());
+    if (e.has_trace()) trace = e.trace();
+    if (e.has_finish()) finish = e.finish();
+  }
+  const grpc::Status s = reader->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(calls.size(), 1u);
+  EXPECT_EQ(calls[0].name(), "search_documents");
+  EXPECT_TRUE(nlohmann::json::parse(calls[0].arguments_json())["query"].is_string());
+  ASSERT_GE(results.size(), 1u);
+  EXPECT_EQ(results[0].tool_call_id(), calls[0].id());
+  EXPECT_EQ(results[0].step(), 1);
+  ASSERT_GE(trace.steps_size(), 2);  // the forced call, then at least one free answer
+  EXPECT_EQ(trace.steps(0).finish_reason(), v1::TOOL_CALLS);
+  EXPECT_EQ(trace.steps(0).replica(), workers_[0].address);
+  EXPECT_GT(trace.steps(1).prompt_tokens(), trace.steps(0).prompt_tokens());  // the result was appended
+  EXPECT_EQ(finish.usage().prompt_tokens(), trace.usage().prompt_tokens());
+  EXPECT_GT(finish.usage().completion_tokens(), 0);
+}
+
 // Whether the process's log file (its stderr) comes to contain `what` within 10 s.
 bool LogSays(const std::string& path, const std::string& what) {
   for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;
