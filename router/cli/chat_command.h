@@ -3,10 +3,12 @@
 //
 //   switchyard chat [--router HOST:PORT] [--route auto|reasoning|coder|translation]
 //                   [--max-tokens N] [--temperature T] [--seed S] [--no-thinking]
-//                   [--timeout-s N] TEXT
+//                   [--timeout-s N] [--tools LIST] [--docs FILES] [--max-steps N]
+//                   [--tool-choice auto|none|required|TOOL] [--api-key KEY] TEXT
 //
 // Reasoning streams dimmed on a terminal (plain elsewhere) before the answer; tool calls are
-// printed as they come. Exit codes: 0 done, 2 bad usage, 1 the router or a worker failed (the
+// printed as they come; with --tools (the router's agent loop) each tool result and each step's
+// trace go to stderr as they happen. Exit codes: 0 done, 2 bad usage, 1 the router or a worker failed (the
 // message says which and why).
 #ifndef SWITCHYARD_ROUTER_CLI_CHAT_COMMAND_H_
 #define SWITCHYARD_ROUTER_CLI_CHAT_COMMAND_H_

@@ -9,6 +9,7 @@
 #include "router/cli/classify_command.h"
 #include "router/cli/sandbox_command.h"
 #include "router/cli/up_command.h"
+#include "router/cli/workers_command.h"
 
 namespace switchyard::cli {
 namespace {
@@ -25,6 +26,7 @@ constexpr Command kCommands[] = {
     {"classify", kClassifySummary, &RunClassify},
     {"sandbox", kSandboxSummary, &RunSandbox},
     {"up", kUpSummary, &RunUp},
+    {"workers", kWorkersSummary, &RunWorkers},
 };
 
 void PrintHelp(std::FILE* f) {

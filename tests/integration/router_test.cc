@@ -300,6 +300,34 @@ TEST_F(RouterProcessTest, AgentLoopRunsAForcedRouterToolCall) {
   EXPECT_GT(finish.usage().completion_tokens(), 0);
 }
 
+// `switchyard workers` shows every replica of the config with its health.
+TEST_F(RouterProcessTest, WorkersCommandListsEveryReplica) {
+  auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "workers", "--router", router_address_, "--json"},
+                                        dir_->File("workers-cmd.log"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  auto line = (*p)->WaitForLine("[", 20s);
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_EQ((*p)->Wait(10s), 0);
+  const nlohmann::json list = nlohmann::json::parse("[" + *line);
+  ASSERT_EQ(list.size(), workers_.size());
+  for (const Worker& w : workers_) {
+    int found = 0;
+    for (const auto& r : list) {
+      if (r["endpoint"] != w.address) continue;
+      ++found;
+      EXPECT_EQ(r["role"], w.role);
+      EXPECT_EQ(r["healthy"], true);
+    }
+    EXPECT_EQ(found, 1) << w.address;
+  }
+  auto down = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "workers", "--router", "127.0.0.1:1",
+                                            "--timeout-s", "2"},
+                                           dir_->File("workers-cmd-down.log"));
+  ASSERT_TRUE(down.ok());
+  EXPECT_EQ((*down)->Wait(10s), 1);
+  EXPECT_THAT(testing::Slurp(dir_->File("workers-cmd-down.log")), HasSubstr("is a router running at 127.0.0.1:1?"));
+}
+
 // Whether the process's log file (its stderr) comes to contain `what` within 10 s.
 bool LogSays(const std::string& path, const std::string& what) {
   for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;
