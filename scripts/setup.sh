@@ -31,7 +31,8 @@ else
   echo "setup: apt packages present"
 fi
 
-# npm trees: the real Qwen3 tokenizer files (scripts/npm) and, when ../shared is beside us, the
+# npm trees: the real Qwen3 tokenizer files and the official `openai` client that drives the HTTP
+# gateway's tests (scripts/npm) and, when ../shared is beside us, the
 # llama.cpp oracle used by the benchmarks and reference generation.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "setup: node and npm (Node 20) are required and not on PATH; install Node 20 first" >&2

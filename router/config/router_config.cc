@@ -59,10 +59,46 @@ bool IsHostPort(absl::string_view s) {
   return absl::SimpleAtoi(s.substr(colon + 1), &port) && port >= 0 && port <= 65535;
 }
 
+absl::Status ParseHttp(const YAML::Node& n, const Reader& r, HttpConfig* http) {
+  if (auto s = r.CheckKeys(n, "http", {"listen", "max_body_bytes", "read_timeout_ms", "model_aliases"}); !s.ok()) return s;
+  if (!n["listen"]) return r.Error("http.listen", "required: HOST:PORT to serve HTTP on (leave http out for no gateway)");
+  auto listen = r.String(n["listen"], "http.listen");
+  if (!listen.ok()) return listen.status();
+  if (!IsHostPort(*listen)) return r.Error("http.listen", absl::StrCat("'", *listen, "' is not HOST:PORT"));
+  http->listen = *listen;
+  if (n["max_body_bytes"]) {
+    auto v = r.Int(n["max_body_bytes"], "http.max_body_bytes", 1024, int64_t{1} << 30);
+    if (!v.ok()) return v.status();
+    http->max_body_bytes = *v;
+  }
+  if (n["read_timeout_ms"]) {
+    auto v = r.Int(n["read_timeout_ms"], "http.read_timeout_ms", 100, 3600000);
+    if (!v.ok()) return v.status();
+    http->read_timeout_ms = *v;
+  }
+  if (n["model_aliases"]) {
+    const YAML::Node aliases = n["model_aliases"];
+    if (!aliases.IsMap()) return r.Error("http.model_aliases", "expected a mapping of model name to route");
+    for (const auto& kv : aliases) {
+      const std::string name = kv.first.as<std::string>();
+      const std::string key = absl::StrCat("http.model_aliases.", name);
+      // The built-in names mean what they say; an alias may not redefine them.
+      if (name == "auto" || IsRole(name)) return r.Error(key, "a built-in model name; aliases cannot redefine it");
+      auto route = r.String(kv.second, key);
+      if (!route.ok()) return route.status();
+      if (*route != "auto" && !IsRole(*route)) {
+        return r.Error(key, absl::StrCat("'", *route, "' is not a route (expected auto, reasoning, coder or translation)"));
+      }
+      http->model_aliases[name] = *route;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   RouterConfig c;
   if (root.IsNull()) return r.Error("(top level)", "the file is empty");
-  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "agent", "health", "policy"}); !s.ok()) return s;
+  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "agent", "health", "policy", "http"}); !s.ok()) return s;
   if (root["listen"]) {
     auto v = r.String(root["listen"], "listen");
     if (!v.ok()) return v.status();
@@ -176,6 +212,9 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
     if (!v.ok()) return v.status();
     if (v->empty()) return r.Error("policy", "empty (leave the key out for an open router)");
     c.policy_file = *v;
+  }
+  if (root["http"]) {
+    if (absl::Status s = ParseHttp(root["http"], r, &c.http); !s.ok()) return s;
   }
   return c;
 }

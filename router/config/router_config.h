@@ -23,6 +23,11 @@
 //     timeout_ms: 1000
 //   policy: policy.yaml          # tenants, keys, limits, guardrails, audit (policies/); absent:
 //                                # an open router. Relative to this file's directory.
+//   http:                        # the OpenAI-compatible gateway (router/gateway/); absent: off
+//     listen: 127.0.0.1:8080
+//     max_body_bytes: 8388608    # larger requests get 413
+//     read_timeout_ms: 30000     # a request (headers and body) must arrive within it, else 408
+//     model_aliases: {gpt-4o: reasoning, gpt-4o-mini: auto}   # `model` names -> a route
 //
 // Thread safety: a plain value.
 #ifndef SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
@@ -53,6 +58,14 @@ struct AgentDefaults {
   int64_t max_identical_calls = 3;
 };
 
+// The HTTP gateway's settings. An empty `listen` means no gateway.
+struct HttpConfig {
+  std::string listen;
+  int64_t max_body_bytes = 8 << 20;
+  int64_t read_timeout_ms = 30000;
+  std::map<std::string, std::string> model_aliases;  // model name -> auto | reasoning | coder | translation
+};
+
 struct RouterConfig {
   std::string listen = "127.0.0.1:7700";
   std::map<std::string, PoolConfig> pools;  // role -> pool
@@ -65,6 +78,7 @@ struct RouterConfig {
   int64_t health_interval_ms = 500;
   int64_t health_timeout_ms = 1000;
   std::string policy_file;  // empty: open (no keys, no limits, no audit)
+  HttpConfig http;
 };
 
 // InvalidArgument naming `file` and the key ("router.yaml: pools.coder.endpoints[1]: ...") for

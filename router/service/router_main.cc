@@ -1,8 +1,9 @@
 // switchyard-router: the gRPC Router over the worker pools of a YAML config.
 //
-//   switchyard-router --config router.yaml [--listen HOST:PORT]
+//   switchyard-router --config router.yaml [--listen HOST:PORT] [--http-listen HOST:PORT]
 //
-// Prints "listening ADDRESS" once serving (the real port when 0 was asked), then "ready" once
+// Prints "listening ADDRESS" once serving (the real port when 0 was asked), then, with an HTTP
+// gateway (the config's `http:` or --http-listen), "http listening ADDRESS", then "ready" once
 // every configured pool has a healthy replica (or after --ready-timeout-ms, with a warning).
 // SIGTERM / SIGINT stop it cleanly: in-flight streams get 5 s. With `policy:` in the config,
 // SIGHUP or an edit of the policy file reloads it (a bad file is refused and logged; the old
@@ -23,6 +24,7 @@
 #include "router/classify/classifier.h"
 #include "router/classify/shipped_model.h"
 #include "router/config/router_config.h"
+#include "router/gateway/gateway.h"
 #include "router/pools/worker_pools.h"
 #include "router/service/policy_gate.h"
 #include "router/service/router_service.h"
@@ -32,7 +34,8 @@ namespace switchyard {
 namespace {
 
 constexpr char kTool[] = "switchyard-router";
-constexpr char kUsage[] = "usage: switchyard-router --config FILE.yaml [--listen HOST:PORT] [--ready-timeout-ms N]\n";
+constexpr char kUsage[] =
+    "usage: switchyard-router --config FILE.yaml [--listen HOST:PORT] [--http-listen HOST:PORT] [--ready-timeout-ms N]\n";
 
 void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
   fields["ts"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -50,7 +53,7 @@ bool AllPoolsHealthy(WorkerPools& pools, const RouterConfig& config) {
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"config", "listen", "ready-timeout-ms"}, {"help"});
+  cli::Args args({"config", "listen", "http-listen", "ready-timeout-ms"}, {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
     std::fputs(kUsage, stdout);
@@ -64,6 +67,7 @@ int Run(int argc, char** argv) {
     return 2;
   }
   if (auto l = args.Get("listen")) config->listen = *l;
+  if (auto l = args.Get("http-listen")) config->http.listen = *l;
   auto ready_timeout = args.IntOr("ready-timeout-ms", 120000, 0, 3600000);
   if (!ready_timeout.ok()) return cli::UsageError(kTool, ready_timeout.status(), kUsage);
   const std::string model_path = config->classifier_model.empty() ? classify::ShippedModelPath() : config->classifier_model;
@@ -131,6 +135,21 @@ int Run(int argc, char** argv) {
   std::printf("listening %s\n", address.c_str());
   std::fflush(stdout);
   Log("info", "listening", {{"address", address}, {"classifier", model_path}});
+  // The HTTP gateway calls this very server, in process: same keys, policy and agent loop.
+  std::unique_ptr<gateway::Gateway> http;
+  if (!config->http.listen.empty()) {
+    auto g = gateway::Gateway::Start(config->http, server->InProcessChannel(grpc::ChannelArguments()));
+    if (!g.ok()) {
+      Log("error", "http_listen_failed", {{"address", config->http.listen}, {"error", std::string(g.status().message())}});
+      server->Shutdown(std::chrono::system_clock::now());
+      return 1;
+    }
+    http = *std::move(g);
+    std::printf("http listening %s\n", http->address().c_str());
+    std::fflush(stdout);
+    Log("info", "http_listening", {{"address", http->address()}, {"max_body_bytes", config->http.max_body_bytes},
+                                   {"read_timeout_ms", config->http.read_timeout_ms}});
+  }
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(*ready_timeout);
   while (!AllPoolsHealthy(*pools, *config) && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -154,6 +173,7 @@ int Run(int argc, char** argv) {
   Log("info", "stopping", {{"signal", sig}});
   server->GetHealthCheckService()->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  http.reset();  // after the server: its calls in flight have ended and reported
   Log("info", "stopped");
   return 0;
 }

@@ -25,6 +25,7 @@ defaults: {deadline_seconds: 60, max_tokens: 256}
 health: {interval_ms: 200, timeout_ms: 300}
 agent: {max_steps: 12, max_tokens: 100000, max_seconds: 600, max_identical_calls: 2}
 policy: /etc/switchyard/policy.yaml
+http: {listen: 127.0.0.1:8080, max_body_bytes: 65536, read_timeout_ms: 2000, model_aliases: {gpt-4o: reasoning, fast: auto}}
 )", "router.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->listen, "0.0.0.0:7700");
@@ -40,6 +41,27 @@ policy: /etc/switchyard/policy.yaml
   EXPECT_EQ(c->agent.max_tokens, 100000);
   EXPECT_EQ(c->agent.max_seconds, 600);
   EXPECT_EQ(c->agent.max_identical_calls, 2);
+  EXPECT_EQ(c->http.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->http.max_body_bytes, 65536);
+  EXPECT_EQ(c->http.read_timeout_ms, 2000);
+  EXPECT_EQ(c->http.model_aliases, (std::map<std::string, std::string>{{"fast", "auto"}, {"gpt-4o", "reasoning"}}));
+}
+
+// Without `http:` there is no gateway; with it, the defaults fill what is left out.
+TEST(RouterConfigTest, HttpIsOptional) {
+  auto off = ParseRouterConfig("pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\n", "r.yaml");
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->http.listen, "");
+  auto on = ParseRouterConfig("pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: ':8080'}\n",
+                              "r.yaml");
+  EXPECT_FALSE(on.ok());  // no host
+  on = ParseRouterConfig("pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: 0.0.0.0:0}\n",
+                         "r.yaml");
+  ASSERT_TRUE(on.ok()) << on.status();
+  EXPECT_EQ(on->http.listen, "0.0.0.0:0");
+  EXPECT_EQ(on->http.max_body_bytes, 8 << 20);
+  EXPECT_EQ(on->http.read_timeout_ms, 30000);
+  EXPECT_TRUE(on->http.model_aliases.empty());
 }
 
 // A relative policy path is the config file's neighbour, whatever the working directory.
@@ -85,6 +107,22 @@ TEST(RouterConfigTest, ErrorsNameTheKey) {
       {"listen: 127.0.0.1:1", "pools: required"},
       {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: ''", "router.yaml: policy: empty"},
       {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\npolicy: [a]", "router.yaml: policy: "},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {max_body_bytes: 2048}",
+       "router.yaml: http.listen: required: HOST:PORT to serve HTTP on (leave http out for no gateway)"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: web}",
+       "router.yaml: http.listen: 'web' is not HOST:PORT"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, port: 2}",
+       "router.yaml: http.port: unknown key (expected one of: listen, max_body_bytes, model_aliases, read_timeout_ms)"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, max_body_bytes: 10}",
+       "router.yaml: http.max_body_bytes: 10 is outside [1024, 1073741824]"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, read_timeout_ms: soon}",
+       "router.yaml: http.read_timeout_ms: expected an integer"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, model_aliases: [gpt]}",
+       "router.yaml: http.model_aliases: expected a mapping of model name to route"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, model_aliases: {gpt-4o: chef}}",
+       "router.yaml: http.model_aliases.gpt-4o: 'chef' is not a route (expected auto, reasoning, coder or translation)"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, model_aliases: {coder: auto}}",
+       "router.yaml: http.model_aliases.coder: a built-in model name; aliases cannot redefine it"},
   };
   for (const Case& c : cases) {
     auto r = ParseRouterConfig(c.yaml, "router.yaml");

@@ -1,0 +1,1 @@
+switchyard_add_fuzzer(openai_request_fuzz SOURCE openai_request_fuzz.cc LIBS switchyard_gateway_openai)
