@@ -28,9 +28,11 @@ namespace fs = std::filesystem;
 constexpr char kTool[] = "switchyard up";
 constexpr char kUsage[] = R"(usage: switchyard up [--grpc-port 7700] [--http-port 7701] [--models DIR] [--threads N]
 
-Starts a router on 127.0.0.1:GRPC_PORT and one worker per role (reasoning, coder, translation)
-on tiny random-weight Qwen3 models made once in DIR (default: build/models next to this binary).
-Prints "ready grpc=127.0.0.1:PORT" when everything is healthy; Ctrl-C stops it all.
+Starts a router on 127.0.0.1:GRPC_PORT, its OpenAI-compatible HTTP gateway on
+127.0.0.1:HTTP_PORT (open: any API key works on loopback) and one worker per role (reasoning,
+coder, translation) on tiny random-weight Qwen3 models made once in DIR (default: build/models
+next to this binary). Prints "http http://127.0.0.1:PORT" and then "ready grpc=127.0.0.1:PORT"
+when everything is healthy (port 0 picks free ports); Ctrl-C stops it all.
 )";
 
 // A child process whose stdout we read for "listening"/"ready" lines.
@@ -216,15 +218,20 @@ int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     for (const auto& [role, addr] : endpoints) f << "  " << role << ": {endpoints: [\"" << addr << "\"]}\n";
     f << "health: {interval_ms: 500, timeout_ms: 1000}\n";
   }
-  auto router = Spawn("router", {(bin / "switchyard-router").string(), "--config", config.string()},
+  auto router = Spawn("router",
+                      {(bin / "switchyard-router").string(), "--config", config.string(), "--http-listen",
+                       absl::StrCat("127.0.0.1:", *http_port)},
                       (models / "logs" / "router.log").string());
   if (!router.ok()) return fail(router.status());
   children.push_back(std::move(*router));
+  auto http = WaitLine(children.back(), "http listening ", std::chrono::seconds(60));
+  if (!http.ok()) return fail(http.status());
   auto ready = WaitLine(children.back(), "ready ", std::chrono::seconds(60));
   if (!ready.ok()) return fail(ready.status());
   for (const auto& [role, addr] : endpoints) std::fprintf(err, "%s: %s worker on %s\n", kTool, role.c_str(), addr.c_str());
-  std::fprintf(err, "%s: logs in %s; the HTTP gateway (--http-port %lld) arrives with issue #8, not started\n", kTool,
-               (models / "logs").c_str(), static_cast<long long>(*http_port));
+  std::fprintf(err, "%s: logs in %s; OpenAI-compatible API at http://%s/v1 (any API key)\n", kTool,
+               (models / "logs").c_str(), http->c_str());
+  std::fprintf(out, "http http://%s\n", http->c_str());
   std::fprintf(out, "ready grpc=%s\n", ready->c_str());
   std::fflush(out);
 

@@ -1,7 +1,10 @@
 // `switchyard up` and `switchyard chat` as a user runs them: the cluster comes up on tiny
 // models, each role answers its kind of request with the route shown, and SIGTERM stops
 // every process it started.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,15 +39,42 @@ int CountProcesses(const std::string& needle) {
   return n;
 }
 
+// One HTTP/1.1 GET on a fresh connection; the whole response (or "" when it fails).
+std::string HttpGet(const std::string& host_port, const std::string& path) {
+  const size_t colon = host_port.rfind(':');
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(std::stoi(host_port.substr(colon + 1))));
+  ::inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &a.sin_addr);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const std::string req = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
 TEST(UpTest, ClusterServesEachRoleAndStopsCleanly) {
   if (!testing::QwenTokenizerDir()) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
   testing::ScratchDir dir;
   const std::string models = dir.File("models");
-  auto up = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "up", "--grpc-port", "0", "--models", models},
+  auto up = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "up", "--grpc-port", "0", "--http-port", "0",
+                                          "--models", models},
                                          dir.File("up.err"));
   ASSERT_TRUE(up.ok()) << up.status();
-  auto router = (*up)->WaitForLine("ready grpc=", 180s);
+  auto http = (*up)->WaitForLine("http http://", 180s);
+  ASSERT_TRUE(http.ok()) << http.status() << "\n" << Slurp(dir.File("up.err"));
+  auto router = (*up)->WaitForLine("ready grpc=", 60s);
   ASSERT_TRUE(router.ok()) << router.status() << "\n" << Slurp(dir.File("up.err"));
+  // The gateway is up with the cluster: healthy once every pool is.
+  EXPECT_THAT(HttpGet(*http, "/healthz"), ::testing::StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(HttpGet(*http, "/v1/models"), HasSubstr("\"id\":\"translation\""));
   EXPECT_EQ(CountProcesses(models), 5);  // `switchyard up`, three workers and the router
   const std::pair<const char*, const char*> requests[] = {
       {"translation", "Translate into French: the library opens at nine."},
