@@ -7,6 +7,7 @@
 #include "router/cli/audit_command.h"
 #include "router/cli/chat_command.h"
 #include "router/cli/classify_command.h"
+#include "router/cli/run_command.h"
 #include "router/cli/sandbox_command.h"
 #include "router/cli/up_command.h"
 #include "router/cli/workers_command.h"
@@ -24,6 +25,7 @@ constexpr Command kCommands[] = {
     {"audit", kAuditSummary, &RunAudit},
     {"chat", kChatSummary, &RunChat},
     {"classify", kClassifySummary, &RunClassify},
+    {"run", kRunSummary, &RunRun},
     {"sandbox", kSandboxSummary, &RunSandbox},
     {"up", kUpSummary, &RunUp},
     {"workers", kWorkersSummary, &RunWorkers},
