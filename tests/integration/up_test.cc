@@ -87,6 +87,26 @@ TEST(UpTest, ClusterServesEachRoleAndStopsCleanly) {
     EXPECT_THAT(Slurp(dir.File("err")), HasSubstr(absl::StrCat("[route ", role, " via 127.0.0.1:")));
     EXPECT_THAT(Slurp(dir.File("err")), HasSubstr("[LENGTH,"));
   }
+  // The three example workflows run end to end against the cluster (router tools, constrained
+  // JSON, the sandbox). On random weights the code-generation loop cannot make its tests pass:
+  // it must end after its bounded rounds, naming the step.
+  const std::pair<const char*, int> workflows[] = {{"legal_analysis", 0}, {"research_agent", 0}, {"codegen", 1}};
+  for (const auto& [name, want] : workflows) {
+    const std::string cmd = absl::StrCat(testing::BinDir(), "/switchyard run ", testing::SourceDir(), "/examples/workflows/",
+                                         name, ".yaml --quiet --router ", *router, " > ", dir.File("wf.json"), " 2> ",
+                                         dir.File("wf.err"));
+    const int rc = std::system(cmd.c_str());
+    EXPECT_EQ(WEXITSTATUS(rc), want) << name << ": " << Slurp(dir.File("wf.err"));
+    const std::string report = Slurp(dir.File("wf.json"));  // pretty-printed JSON
+    const std::string head = report.substr(0, 300);
+    EXPECT_THAT(report, HasSubstr(absl::StrCat("\"workflow\": \"", name, "\""))) << head;
+    if (want == 1) {
+      EXPECT_THAT(report, HasSubstr("\"failed_step\": \"fix\"")) << head;
+      EXPECT_THAT(report, HasSubstr("tests still failing after 3 rounds")) << head;
+    } else {
+      EXPECT_THAT(report, HasSubstr("\"ok\": true")) << head;
+    }
+  }
   (*up)->Signal(SIGTERM);
   EXPECT_EQ((*up)->Wait(30s), 0);
   for (int i = 0; i < 50 && CountProcesses(models) > 0; ++i) std::this_thread::sleep_for(100ms);
