@@ -4,7 +4,7 @@
 //   switchyard chat [--router HOST:PORT] [--route auto|reasoning|coder|translation]
 //                   [--max-tokens N] [--temperature T] [--seed S] [--no-thinking]
 //                   [--timeout-s N] [--tools LIST] [--docs FILES] [--max-steps N]
-//                   [--tool-choice auto|none|required|TOOL] [--api-key KEY] TEXT
+//                   [--tool-choice auto|none|required|TOOL] [--api-key KEY] (TEXT | --interactive)
 //
 // Reasoning streams dimmed on a terminal (plain elsewhere) before the answer; tool calls are
 // printed as they come; with --tools (the router's agent loop) each tool result and each step's

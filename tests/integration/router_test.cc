@@ -328,6 +328,26 @@ TEST_F(RouterProcessTest, WorkersCommandListsEveryReplica) {
   EXPECT_THAT(testing::Slurp(dir_->File("workers-cmd-down.log")), HasSubstr("is a router running at 127.0.0.1:1?"));
 }
 
+// `switchyard chat --interactive` keeps the conversation: the second turn's prompt holds the
+// first exchange, so it is longer; /reset starts over (the third prompt is as short as the first).
+TEST_F(RouterProcessTest, InteractiveChatKeepsTheConversation) {
+  const std::string err = dir_->File("interactive.err");
+  const std::string cmd = absl::StrCat("printf 'Translate into Dutch: good morning\\nAnd good night?\\n/reset\\n",
+                                       "Translate into Dutch: good morning\\n/exit\\n' | ", testing::BinDir(),
+                                       "/switchyard chat --interactive --router ", router_address_,
+                                       " --route translation --max-tokens 4 --seed 3 --no-thinking > ",
+                                       dir_->File("interactive.out"), " 2> ", err);
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::Slurp(err);
+  std::vector<int> prompts;
+  const std::string log = testing::Slurp(err);
+  for (size_t at = 0; (at = log.find("[LENGTH, ", at)) != std::string::npos; at += 9) {
+    prompts.push_back(std::atoi(log.c_str() + at + 9));
+  }
+  ASSERT_EQ(prompts.size(), 3u) << log;
+  EXPECT_GT(prompts[1], prompts[0] + 4);  // the first question and its 4-token answer are in it
+  EXPECT_EQ(prompts[2], prompts[0]);
+}
+
 // Whether the process's log file (its stderr) comes to contain `what` within 10 s.
 bool LogSays(const std::string& path, const std::string& what) {
   for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;
