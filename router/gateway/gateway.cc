@@ -41,14 +41,17 @@ Json ModelJson(const std::string& id, int64_t created) {
 
 }  // namespace
 
-Gateway::Gateway(const HttpConfig& config, std::shared_ptr<grpc::Channel> router)
+Gateway::Gateway(const HttpConfig& config, std::shared_ptr<grpc::Channel> router, metrics::Registry* registry)
     : catalog_(config.model_aliases),
       stub_(v1::Router::NewStub(std::move(router))),
-      created_(static_cast<int64_t>(std::time(nullptr))) {}
+      created_(static_cast<int64_t>(std::time(nullptr))),
+      own_registry_(registry ? nullptr : std::make_unique<metrics::Registry>()),
+      registry_(registry ? registry : own_registry_.get()),
+      metrics_(*registry_) {}
 
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const HttpConfig& config, std::shared_ptr<grpc::Channel> router,
-                                                        int io_threads) {
-  auto gateway = std::make_unique<Gateway>(config, std::move(router));
+                                                        metrics::Registry* registry, int io_threads) {
+  auto gateway = std::make_unique<Gateway>(config, std::move(router), registry);
   HttpServer::Options options;
   options.listen = config.listen;
   options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
@@ -97,7 +100,7 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
     if (!get) return wrong_method("GET");
     HttpResponse r{http::status::ok, 11};
     r.set(http::field::content_type, "text/plain; version=0.0.4");
-    r.body() = metrics_.Render();
+    r.body() = registry_->Render();
     return exchange->Respond(std::move(r));
   }
   exchange->Respond(Error(MakeHttpError(404, "invalid_request_error", absl::StrCat("no such path: ", path), "unknown_url")));

@@ -3,7 +3,7 @@
 //   POST /v1/chat/completions   OpenAI chat completions, streaming or not (chat_call.h)
 //   GET  /v1/models[/ID]        auto, reasoning, coder, translation and the config's aliases
 //   GET  /healthz               200 {"status":"ok"} when every pool has a healthy replica, else 503
-//   GET  /metrics               Prometheus text (metrics.h)
+//   GET  /metrics               Prometheus text: the registry's series (RouterMetrics, metrics.h)
 //
 // Chat requests go through the router's own gRPC Router service on `router` (an in-process
 // channel), carrying the client's `Authorization: Bearer <key>` as gRPC `authorization`
@@ -33,16 +33,18 @@ inline constexpr size_t kMaxChatRequestBytes = 4 << 20;
 
 class Gateway {
  public:
-  // Serves on config.listen. `router` reaches the router's own gRPC service.
+  // Serves on config.listen. `router` reaches the router's own gRPC service. GET /metrics
+  // renders `registry` (the process's; it must outlive the gateway), with the gateway's own
+  // series added to it; null: a registry of the gateway's own.
   static absl::StatusOr<std::unique_ptr<Gateway>> Start(const HttpConfig& config, std::shared_ptr<grpc::Channel> router,
-                                                        int io_threads = 2);
+                                                        metrics::Registry* registry = nullptr, int io_threads = 2);
   // Stops taking requests, gives calls in flight up to 5 s to end, then closes every connection.
   ~Gateway();
 
   // HOST:PORT bound (the real port when 0 was asked).
   const std::string& address() const { return server_->address(); }
 
-  Gateway(const HttpConfig& config, std::shared_ptr<grpc::Channel> router);  // use Start()
+  Gateway(const HttpConfig& config, std::shared_ptr<grpc::Channel> router, metrics::Registry* registry);  // use Start()
 
  private:
   void Handle(std::shared_ptr<HttpExchange> exchange);
@@ -53,6 +55,8 @@ class Gateway {
   ModelCatalog catalog_;
   std::unique_ptr<v1::Router::Stub> stub_;
   const int64_t created_;  // the models' `created`: when the gateway started
+  std::unique_ptr<metrics::Registry> own_registry_;  // when Start() was given none
+  metrics::Registry* registry_;
   GatewayMetrics metrics_;
   std::shared_ptr<std::atomic<int>> live_calls_ = std::make_shared<std::atomic<int>>(0);
   std::unique_ptr<HttpServer> server_;

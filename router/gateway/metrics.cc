@@ -1,33 +1,19 @@
 #include "router/gateway/metrics.h"
 
-#include "absl/strings/str_cat.h"
+#include <string>
 
 namespace switchyard::gateway {
 
-void GatewayMetrics::Finished(absl::string_view path, int status) {
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  const bool known = path == "/v1/chat/completions" || path == "/v1/models" || path == "/healthz" || path == "/metrics";
-  absl::MutexLock lock(&mu_);
-  ++requests_[{known ? std::string(path) : "other", status}];
-}
+GatewayMetrics::GatewayMetrics(metrics::Registry& registry)
+    : requests_(registry.AddCounter("switchyard_gateway_requests_total",
+                                    "HTTP requests answered by the gateway, by path and status.", {"path", "status"})),
+      in_flight_(registry.AddGauge("switchyard_gateway_requests_in_flight", "HTTP requests being answered now.")
+                     .With({})) {}
 
-std::string GatewayMetrics::Render() const {
-  std::string out =
-      "# HELP switchyard_gateway_requests_total HTTP requests answered by the gateway, by path and status.\n"
-      "# TYPE switchyard_gateway_requests_total counter\n";
-  {
-    absl::MutexLock lock(&mu_);
-    for (const auto& [key, n] : requests_) {
-      absl::StrAppend(&out, "switchyard_gateway_requests_total{path=\"", key.first, "\",status=\"", key.second, "\"} ", n,
-                      "\n");
-    }
-  }
-  absl::StrAppend(&out,
-                  "# HELP switchyard_gateway_requests_in_flight HTTP requests being answered now.\n"
-                  "# TYPE switchyard_gateway_requests_in_flight gauge\n"
-                  "switchyard_gateway_requests_in_flight ",
-                  in_flight_.load(std::memory_order_relaxed), "\n");
-  return out;
+void GatewayMetrics::Finished(absl::string_view path, int status) {
+  in_flight_.Add(-1);
+  const bool known = path == "/v1/chat/completions" || path == "/v1/models" || path == "/healthz" || path == "/metrics";
+  requests_.With({known ? path : "other", std::to_string(status)}).Inc();
 }
 
 }  // namespace switchyard::gateway

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "policies/output_guard.h"
+#include "proto/metrics/json_log.h"
 #include "router/agent/active_calls.h"
 #include "router/agent/pool_delegate.h"
 #include "router/agent/repeated_call_detector.h"
@@ -84,14 +85,14 @@ class StepCall final : public grpc::ClientReadReactor<v1::GenerateEvent> {
 class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
  public:
   ChatRun(grpc::CallbackServerContext* ctx, const v1::ChatRequest& request, RouterService* service)
-      : server_ctx_(ctx), service_(service), trace_id_(NewTraceId()), start_(absl::Now()) {
+      : server_ctx_(ctx), service_(service), trace_id_(NewTraceId()), start_(absl::Now()), route_asked_(request.route()) {
     if (absl::Status s = Admit(request); !s.ok()) {
-      Finish(ToGrpc(s));
+      FinishRun(ToGrpc(s));
       return;
     }
     auto replica = service->pools().Pick(route_.role);
     if (!replica.ok()) {
-      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(replica.status().message())));
+      FinishRun(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(replica.status().message())));
       return;
     }
     v1::ChatEvent first;
@@ -143,6 +144,10 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
       if (!ok) {
         read_ended_ = true;  // the worker's stream ended; OnDone brings its status
       } else {
+        if (!got_first_ && !first_event_seen_) {
+          first_event_seen_ = true;
+          service_->metrics().FirstToken(route_.role, absl::ToDoubleSeconds(absl::Now() - start_));
+        }
         got_first_ = true;
         TakeEventLocked(call->event);
       }
@@ -207,6 +212,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     auto route = service_->Route(request);
     if (!route.ok()) return route.status();
     route_ = *std::move(route);
+    service_->metrics().Classified(route_.label, route_.pinned);
     *request_.mutable_messages() = request.messages();
     if (absl::Status s = gate.AdmitRoute(admission_, trace_id_, route_.role, route_.confidence, route_.pinned,
                                          request_.mutable_messages());
@@ -432,6 +438,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     t.set_finish_reason(error.empty() ? step_finish_.reason() : v1::ERROR);
     t.set_error(error);
     for (const v1::ToolCall& c : step_calls_) *t.add_tool_calls() = c;
+    service_->metrics().ModelCall(t);
     const size_t index = trace_.Add(std::move(t));
     tokens_used_ = trace_.tokens();
     return index;
@@ -439,6 +446,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
 
   // A delegation's model call (from a tool thread).
   void RecordDelegation(v1::StepTrace t) {
+    service_->metrics().ModelCall(t);
     {
       absl::MutexLock lock(&mu_);
       const size_t index = trace_.Add(std::move(t));
@@ -523,6 +531,9 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     }
     std::vector<v1::ToolResult> results =
         RunToolCalls(*registry_, router_calls, tool_context_, number, [&](const v1::ToolResult& r) {
+          for (const v1::ToolCall& c : router_calls) {
+            if (c.id() == r.tool_call_id()) service_->metrics().ToolResult(r, c.arguments_json());
+          }
           // On record before the model (or the client) sees the result.
           const absl::Status outcome = r.ok() ? absl::OkStatus() : absl::UnknownError(r.error());
           absl::Status audited = service_->gate().AuditToolCall(admission_, trace_id_, r.name(), number, outcome);
@@ -609,6 +620,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   // The run ends with a finish event (OK status).
   void EndRunLocked(v1::FinishReason reason, const std::string& end_reason, const std::string& detail)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (reason == v1::RUN_LIMIT) service_->metrics().RunLimit(end_reason);
     PushTraceLocked(end_reason);
     v1::ChatEvent e;
     e.mutable_finish()->set_reason(reason);
@@ -662,13 +674,35 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     }
     if (write != nullptr) StartWrite(write);
     if (read != nullptr) read->Read();
-    if (finish) Finish(status);
+    if (finish) FinishRun(status);
+  }
+
+  // The call's end, whatever ended it: counted, and one log line that the workers' lines of
+  // this run share the trace id with. Nothing of `this` may be touched after Finish().
+  void FinishRun(const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+    service_->metrics().RunEnded(route_asked_, route_.role, status.error_code(), seconds);
+    nlohmann::json fields = {{"trace_id", trace_id_}, {"route", route_asked_.empty() ? "auto" : route_asked_},
+                             {"role", route_.role}, {"status", StatusCodeName(status.error_code())},
+                             {"duration_ms", static_cast<int64_t>(seconds * 1000)}};
+    {
+      absl::MutexLock lock(&mu_);
+      fields["replica"] = step_replica_;
+      fields["steps"] = step_;
+      fields["prompt_tokens"] = trace_.usage().prompt_tokens();
+      fields["completion_tokens"] = trace_.usage().completion_tokens();
+    }
+    if (!status.ok()) fields["error"] = status.error_message();
+    const bool normal = status.ok() || status.error_code() == grpc::StatusCode::CANCELLED;
+    metrics::LogLine("router", normal ? "info" : "warning", "chat_done", std::move(fields));
+    Finish(status);
   }
 
   grpc::CallbackServerContext* server_ctx_;
   RouterService* service_;
   const std::string trace_id_;
   const absl::Time start_;
+  const std::string route_asked_;  // the client's route: "auto" (or empty) or a pinned role
   Admission admission_;
   RouteChoice route_;
   RunLimits limits_;
@@ -694,6 +728,7 @@ class ChatRun final : public grpc::ServerWriteReactor<v1::ChatEvent> {
   int attempts_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<const Replica*> tried_ ABSL_GUARDED_BY(mu_);
   bool got_first_ ABSL_GUARDED_BY(mu_) = false;
+  bool first_event_seen_ ABSL_GUARDED_BY(mu_) = false;  // of the run: its time to first token is counted
   std::string step_replica_ ABSL_GUARDED_BY(mu_);
   std::string step_text_ ABSL_GUARDED_BY(mu_), step_reasoning_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::ToolCall> step_calls_ ABSL_GUARDED_BY(mu_);

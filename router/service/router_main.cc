@@ -1,10 +1,14 @@
 // switchyard-router: the gRPC Router over the worker pools of a YAML config.
 //
 //   switchyard-router --config router.yaml [--listen HOST:PORT] [--http-listen HOST:PORT]
+//                     [--metrics-listen HOST:PORT]
 //
 // Prints "listening ADDRESS" once serving (the real port when 0 was asked), then, with an HTTP
-// gateway (the config's `http:` or --http-listen), "http listening ADDRESS", then "ready" once
-// every configured pool has a healthy replica (or after --ready-timeout-ms, with a warning).
+// gateway (the config's `http:` or --http-listen), "http listening ADDRESS", with
+// --metrics-listen "metrics listening ADDRESS" (GET /metrics alone, for a router without the
+// gateway; the gateway serves the same text), then "ready" once every configured pool has a
+// healthy replica (or after --ready-timeout-ms, with a warning). Logs are JSON lines on stderr;
+// each Chat run ends with a "chat_done" line whose trace_id the workers' lines share.
 // SIGTERM / SIGINT stop it cleanly: in-flight streams get 5 s. With `policy:` in the config,
 // SIGHUP or an edit of the policy file reloads it (a bad file is refused and logged; the old
 // policy stays).
@@ -21,12 +25,16 @@
 #include "policies/audit_log.h"
 #include "policies/policy_file_watcher.h"
 #include "policies/policy_store.h"
+#include "proto/metrics/json_log.h"
+#include "proto/metrics/registry.h"
 #include "router/classify/classifier.h"
 #include "router/classify/shipped_model.h"
 #include "router/config/router_config.h"
 #include "router/gateway/gateway.h"
+#include "router/gateway/http_server.h"
 #include "router/pools/worker_pools.h"
 #include "router/service/policy_gate.h"
+#include "router/service/router_metrics.h"
 #include "router/service/router_service.h"
 #include "workers/engine/cli/args.h"
 
@@ -35,14 +43,37 @@ namespace {
 
 constexpr char kTool[] = "switchyard-router";
 constexpr char kUsage[] =
-    "usage: switchyard-router --config FILE.yaml [--listen HOST:PORT] [--http-listen HOST:PORT] [--ready-timeout-ms N]\n";
+    "usage: switchyard-router --config FILE.yaml [--listen HOST:PORT] [--http-listen HOST:PORT]\n"
+    "         [--metrics-listen HOST:PORT] [--ready-timeout-ms N]\n";
 
 void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
-  fields["ts"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  fields["level"] = level;
-  fields["event"] = event;
-  fields["service"] = "router";
-  std::fprintf(stderr, "%s\n", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  metrics::LogLine("router", level, event, std::move(fields));
+}
+
+// GET /metrics on its own port (the gateway's server, with no other path).
+absl::StatusOr<std::unique_ptr<gateway::HttpServer>> ServeMetrics(const std::string& listen,
+                                                                   const metrics::Registry& registry) {
+  gateway::HttpServer::Options options;
+  options.listen = listen;
+  options.max_body_bytes = 4096;
+  options.read_timeout = std::chrono::milliseconds(5000);
+  options.threads = 1;
+  return gateway::HttpServer::Start(
+      options,
+      [&registry](std::shared_ptr<gateway::HttpExchange> e) {
+        namespace http = gateway::http;
+        const bool found = e->path() == "/metrics";
+        const bool get = e->request().method() == http::verb::get;
+        gateway::HttpResponse r{found && get ? http::status::ok
+                                : found      ? http::status::method_not_allowed
+                                             : http::status::not_found,
+                                11};
+        r.set(http::field::content_type, found && get ? "text/plain; version=0.0.4" : "text/plain");
+        if (found && !get) r.set(http::field::allow, "GET");
+        r.body() = found && get ? registry.Render() : found ? "use GET\n" : "only /metrics is served here\n";
+        e->Respond(std::move(r));
+      },
+      nullptr);
 }
 
 bool AllPoolsHealthy(WorkerPools& pools, const RouterConfig& config) {
@@ -53,7 +84,7 @@ bool AllPoolsHealthy(WorkerPools& pools, const RouterConfig& config) {
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"config", "listen", "http-listen", "ready-timeout-ms"}, {"help"});
+  cli::Args args({"config", "listen", "http-listen", "metrics-listen", "ready-timeout-ms"}, {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
     std::fputs(kUsage, stdout);
@@ -118,9 +149,13 @@ int Run(int argc, char** argv) {
   std::unique_ptr<PolicyFileWatcher> watcher;
   if (policy) watcher = std::make_unique<PolicyFileWatcher>(*policy, absl::Seconds(1), log_reload);
 
+  // One registry for the process: the router's series, the pools' gauges and the gateway's.
+  metrics::Registry registry;
+  RouterMetrics router_metrics(registry);
   std::unique_ptr<WorkerPools> pools = WorkerPools::Create(*config);
+  router_metrics.WatchPools(*pools);
   pools->Start();
-  RouterService service(*config, *classifier, *pools, gate.get());
+  RouterService service(*config, *classifier, *pools, gate.get(), &router_metrics);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int port = 0;
@@ -138,7 +173,7 @@ int Run(int argc, char** argv) {
   // The HTTP gateway calls this very server, in process: same keys, policy and agent loop.
   std::unique_ptr<gateway::Gateway> http;
   if (!config->http.listen.empty()) {
-    auto g = gateway::Gateway::Start(config->http, server->InProcessChannel(grpc::ChannelArguments()));
+    auto g = gateway::Gateway::Start(config->http, server->InProcessChannel(grpc::ChannelArguments()), &registry);
     if (!g.ok()) {
       Log("error", "http_listen_failed", {{"address", config->http.listen}, {"error", std::string(g.status().message())}});
       server->Shutdown(std::chrono::system_clock::now());
@@ -149,6 +184,19 @@ int Run(int argc, char** argv) {
     std::fflush(stdout);
     Log("info", "http_listening", {{"address", http->address()}, {"max_body_bytes", config->http.max_body_bytes},
                                    {"read_timeout_ms", config->http.read_timeout_ms}});
+  }
+  std::unique_ptr<gateway::HttpServer> metrics_http;
+  if (auto l = args.Get("metrics-listen")) {
+    auto m = ServeMetrics(*l, registry);
+    if (!m.ok()) {
+      Log("error", "metrics_listen_failed", {{"address", *l}, {"error", std::string(m.status().message())}});
+      server->Shutdown(std::chrono::system_clock::now());
+      return 1;
+    }
+    metrics_http = *std::move(m);
+    std::printf("metrics listening %s\n", metrics_http->address().c_str());
+    std::fflush(stdout);
+    Log("info", "metrics_listening", {{"address", metrics_http->address()}});
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(*ready_timeout);
   while (!AllPoolsHealthy(*pools, *config) && std::chrono::steady_clock::now() < until) {

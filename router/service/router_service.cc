@@ -144,6 +144,7 @@ absl::Status RouterService::RunOneTool(const grpc::CallbackServerContext& ctx, c
   if (!r.structured.is_null()) {
     response->set_structured_json(r.structured.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
+  metrics_->ToolResult(*response, request.arguments_json());
   return absl::OkStatus();
 }
 

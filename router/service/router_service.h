@@ -5,7 +5,8 @@
 // retried once on another replica; one that fails after it ends the stream with UNAVAILABLE
 // naming the worker. The client's deadline (or the configured default) and its cancellation
 // travel to the worker. With a policy file, requests pass the PolicyGate first (key, limits,
-// role, input guardrails, audit) and Classify needs a valid key too.
+// role, input guardrails, audit) and Classify needs a valid key too. Runs, tool calls and
+// classifier decisions are counted in RouterMetrics.
 // Thread safety: gRPC drives it from its threads; the classifier and pools are shared.
 #ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
 #define SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
@@ -17,6 +18,7 @@
 #include "router/config/router_config.h"
 #include "router/pools/worker_pools.h"
 #include "router/service/policy_gate.h"
+#include "router/service/router_metrics.h"
 #include "switchyard/v1/router.grpc.pb.h"
 
 namespace switchyard {
@@ -32,10 +34,17 @@ struct RouteChoice {
 
 class RouterService final : public v1::Router::CallbackService {
  public:
-  // All must outlive the service; without a gate the router is open (no keys, no limits).
+  // All must outlive the service; without a gate the router is open (no keys, no limits);
+  // without metrics it counts into a registry of its own that nobody scrapes.
   RouterService(const RouterConfig& config, const classify::Classifier& classifier, WorkerPools& pools,
-                PolicyGate* gate = nullptr)
-      : config_(config), classifier_(classifier), pools_(pools), gate_(gate ? gate : &open_gate_) {}
+                PolicyGate* gate = nullptr, RouterMetrics* metrics = nullptr)
+      : config_(config),
+        classifier_(classifier),
+        pools_(pools),
+        gate_(gate ? gate : &open_gate_),
+        own_registry_(metrics ? nullptr : std::make_unique<metrics::Registry>()),
+        own_metrics_(metrics ? nullptr : std::make_unique<RouterMetrics>(*own_registry_)),
+        metrics_(metrics ? metrics : own_metrics_.get()) {}
 
   grpc::ServerWriteReactor<v1::ChatEvent>* Chat(grpc::CallbackServerContext* ctx, const v1::ChatRequest* request) override;
   grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* ctx, const v1::ClassifyRequest* request,
@@ -53,6 +62,7 @@ class RouterService final : public v1::Router::CallbackService {
   const RouterConfig& config() const { return config_; }
   WorkerPools& pools() { return pools_; }
   PolicyGate& gate() { return *gate_; }
+  RouterMetrics& metrics() { return *metrics_; }
 
  private:
   absl::Status RunOneTool(const grpc::CallbackServerContext& ctx, const v1::CallToolRequest& request,
@@ -63,6 +73,9 @@ class RouterService final : public v1::Router::CallbackService {
   WorkerPools& pools_;
   PolicyGate open_gate_;
   PolicyGate* gate_;
+  std::unique_ptr<metrics::Registry> own_registry_;
+  std::unique_ptr<RouterMetrics> own_metrics_;
+  RouterMetrics* metrics_;
 };
 
 }  // namespace switchyard

@@ -2,13 +2,16 @@
 //
 //   switchyard-worker --role coder --model DIR --listen 127.0.0.1:7801 [--device cpu|cuda]
 //                     [--threads N] [--max-batch N] [--max-queue N] [--kv-cache-tokens N]
-//                     [--kv-dtype f32|f16] [--activations f32|bf16]
+//                     [--kv-dtype f32|f16] [--activations f32|bf16] [--metrics-listen HOST:PORT]
 //
 // --device cuda is checked before the port is bound or the model loaded: a binary built without
 // CUDA, or a machine without a usable GPU, exits 1 at once with the reason. CPU-only settings
 // (--threads, --activations bf16) are refused with it (exit 2) rather than silently ignored.
 // The server starts first and answers health checks with NOT_SERVING while the model loads,
-// then SERVING. Prints "listening ADDRESS" (the real port when 0 was asked) and later "ready".
+// then SERVING. Prints "listening ADDRESS" (the real port when 0 was asked), with
+// --metrics-listen "metrics listening ADDRESS" (Prometheus text at GET /metrics,
+// worker_metrics.h), and later "ready". Logs are JSON lines on stderr, one "request_done" per
+// Generate call with the router's trace id.
 // SIGTERM / SIGINT: health goes NOT_SERVING, in-flight streams get 5 s to finish, then exit 0.
 #include <signal.h>
 
@@ -21,13 +24,17 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "nlohmann/json.hpp"
+#include "proto/metrics/json_log.h"
+#include "proto/metrics/registry.h"
 #include "workers/engine/cli/args.h"
 #include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/model_runner_factory.h"
 #include "workers/engine/sched/engine.h"
 #include "workers/engine/tokenizer/tokenizer.h"
+#include "workers/service/metrics_http_server.h"
 #include "workers/service/request_adapter.h"
+#include "workers/service/worker_metrics.h"
 #include "workers/service/worker_service.h"
 
 namespace switchyard {
@@ -43,20 +50,17 @@ constexpr char kUsage[] =
     "         [--kv-dtype f32|f16]   (f16: half the memory per cached token, keys and values rounded)\n"
     "         [--activations f32|bf16]   (bf16: bf16 weights' products on activations rounded to bf16,\n"
     "                                     as llama.cpp does; faster batches and prompts on AVX512_BF16 CPUs)\n"
+    "         [--metrics-listen HOST:PORT]   (Prometheus text at GET /metrics)\n"
     "--threads and --activations bf16 are CPU settings: --device cuda refuses them.\n";
 
 // One JSON object per line on stderr: {"ts":..., "level":..., "event":..., ...}.
 void Log(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object()) {
-  fields["ts"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  fields["level"] = level;
-  fields["event"] = event;
-  fields["service"] = "worker";
-  std::fprintf(stderr, "%s\n", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  metrics::LogLine("worker", level, event, std::move(fields));
 }
 
 int Run(int argc, char** argv) {
   cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype",
-                  "activations", "device"},
+                  "activations", "device", "metrics-listen"},
                  {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
   if (args.Has("help")) {
@@ -122,7 +126,9 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const std::string model_name = dir->substr(dir->find_last_of('/') == std::string::npos ? 0 : dir->find_last_of('/') + 1);
-  WorkerService service(WorkerIdentity{*role, model_name, ""});
+  metrics::Registry registry;
+  WorkerMetrics worker_metrics(registry);
+  WorkerService service(WorkerIdentity{*role, model_name, ""}, &worker_metrics);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int port = 0;
@@ -140,6 +146,20 @@ int Run(int argc, char** argv) {
   std::printf("listening %s\n", address.c_str());
   std::fflush(stdout);
   Log("info", "listening", {{"address", address}, {"role", *role}, {"model", *dir}});
+  // Before the model loads: a scraper sees the worker (and its load) from the start.
+  std::unique_ptr<MetricsHttpServer> metrics_http;
+  if (auto l = args.Get("metrics-listen")) {
+    auto m = MetricsHttpServer::Start(*l, [&registry] { return registry.Render(); });
+    if (!m.ok()) {
+      Log("error", "metrics_listen_failed", {{"address", *l}, {"error", std::string(m.status().message())}});
+      server->Shutdown();
+      return 1;
+    }
+    metrics_http = *std::move(m);
+    std::printf("metrics listening %s\n", metrics_http->address().c_str());
+    std::fflush(stdout);
+    Log("info", "metrics_listening", {{"address", metrics_http->address()}});
+  }
 
   cli::ProgressBar bar;
   const std::string weights = args.GetOr("weights", *device == Device::kCuda ? "mmap" : "ram");
@@ -202,6 +222,7 @@ int Run(int argc, char** argv) {
   Log("info", "stopping", {{"signal", sig}});
   health->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  metrics_http.reset();  // its scrapes read the engine
   engine->reset();  // cancels what is left and joins the engine thread
   Log("info", "stopped");
   return 0;

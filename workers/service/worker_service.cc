@@ -2,8 +2,13 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "proto/metrics/json_log.h"
 
 namespace switchyard {
 namespace {
@@ -32,6 +37,11 @@ struct StreamState {
   std::shared_ptr<RequestHandle> handle ABSL_GUARDED_BY(mu);
   bool cancel_requested ABSL_GUARDED_BY(mu) = false;
   v1::GenerateEvent current;  // the message being written (owned while writing)
+  // For the metrics and the request_done line.
+  const absl::Time start = absl::Now();
+  std::optional<double> ttft_seconds ABSL_GUARDED_BY(mu);
+  int64_t prompt_tokens ABSL_GUARDED_BY(mu) = 0;
+  int64_t completion_tokens ABSL_GUARDED_BY(mu) = 0;
 
   void Cancel() {
     absl::MutexLock lock(&mu);
@@ -43,15 +53,15 @@ struct StreamState {
 class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent> {
  public:
   GenerateReactor(grpc::CallbackServerContext* ctx, const v1::GenerateRequest& request, Engine* engine,
-                  const RequestAdapter* adapter)
-      : state_(std::make_shared<StreamState>()) {
+                  const RequestAdapter* adapter, WorkerMetrics* metrics, const std::string& role)
+      : state_(std::make_shared<StreamState>()), metrics_(metrics), role_(role), trace_id_(TraceId(*ctx, request)) {
     if (engine == nullptr || adapter == nullptr) {
-      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is still loading its model; retry shortly"));
+      FinishEarly(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is still loading its model; retry shortly"));
       return;
     }
     auto prepared = adapter->Build(request);
     if (!prepared.ok()) {
-      Finish(ToGrpc(prepared.status()));
+      FinishEarly(ToGrpc(prepared.status()));
       return;
     }
     std::shared_ptr<OutputEvents> parser = adapter->NewOutput(*prepared);
@@ -62,7 +72,7 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
     er.on_output = [state = state_, parser, this](SequenceOutput out) { OnEngineOutput(*state, *parser, std::move(out)); };
     auto handle = engine->Submit(std::move(er));
     if (!handle.ok()) {
-      Finish(ToGrpc(handle.status()));
+      FinishEarly(ToGrpc(handle.status()));
       return;
     }
     absl::MutexLock lock(&state_->mu);
@@ -79,7 +89,10 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
     Pump(*state_, this);
   }
   void OnCancel() override { state_->Cancel(); }
-  void OnDone() override { delete this; }  // NOLINT: gRPC's reactor lifetime contract
+  void OnDone() override {
+    Report();
+    delete this;  // NOLINT: gRPC's reactor lifetime contract
+  }
 
   // Starts the next write or the final Finish, whichever is due. Callable from any thread.
   static void Pump(StreamState& s, GenerateReactor* r) {
@@ -105,6 +118,51 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
   }
 
  private:
+  // The router's trace id for this call (bounded: it is the client's text).
+  static std::string TraceId(const grpc::CallbackServerContext& ctx, const v1::GenerateRequest& request) {
+    const auto& md = ctx.client_metadata();
+    const auto it = md.find("x-trace-id");
+    std::string id = it != md.end() ? std::string(it->second.data(), it->second.size()) : request.request_id();
+    if (id.size() > 128) id.resize(128);
+    return id;
+  }
+
+  // A call refused before its sequence started.
+  void FinishEarly(const grpc::Status& status) {
+    {
+      absl::MutexLock lock(&state_->mu);
+      state_->final_status = status;
+    }
+    Finish(status);
+  }
+
+  // The call has ended (OnDone): counted, and one log line the router's line of the run shares
+  // the trace id with. Off the engine thread, so the engine never waits on stderr.
+  void Report() {
+    grpc::Status status;
+    std::optional<double> ttft;
+    int64_t prompt = 0, completion = 0;
+    {
+      absl::MutexLock lock(&state_->mu);
+      status = state_->final_status;
+      ttft = state_->ttft_seconds;
+      prompt = state_->prompt_tokens;
+      completion = state_->completion_tokens;
+    }
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - state_->start);
+    metrics_->RequestEnded(status.error_code(), seconds, ttft, prompt, completion);
+    nlohmann::json fields = {{"trace_id", trace_id_},
+                             {"role", role_},
+                             {"status", absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))},
+                             {"prompt_tokens", prompt},
+                             {"completion_tokens", completion},
+                             {"ttft_ms", ttft ? nlohmann::json(static_cast<int64_t>(*ttft * 1000)) : nlohmann::json(nullptr)},
+                             {"duration_ms", static_cast<int64_t>(seconds * 1000)}};
+    if (!status.ok()) fields["error"] = status.error_message();
+    const bool normal = status.ok() || status.error_code() == grpc::StatusCode::CANCELLED;
+    metrics::LogLine("worker", normal ? "info" : "warning", "request_done", std::move(fields));
+  }
+
   // Engine thread: one step's output becomes zero or more events.
   void OnEngineOutput(StreamState& s, OutputEvents& parser, SequenceOutput out) {
     std::vector<v1::GenerateEvent> events = parser.Push(out.text);
@@ -118,7 +176,12 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
     {
       absl::MutexLock lock(&s.mu);
       for (auto& e : events) s.pending.push_back(std::move(e));
+      if (!s.ttft_seconds && (!out.token_ids.empty() || !out.text.empty())) {
+        s.ttft_seconds = absl::ToDoubleSeconds(absl::Now() - s.start);
+      }
       if (out.finished) {
+        s.prompt_tokens = out.prompt_tokens;
+        s.completion_tokens = out.completion_tokens;
         if (out.reason == FinishReason::kError) {
           s.final_status = ToGrpc(out.error);
         } else if (out.reason == FinishReason::kCancelled) {
@@ -138,12 +201,25 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
   }
 
   std::shared_ptr<StreamState> state_;
+  WorkerMetrics* metrics_;
+  const std::string role_;
+  const std::string trace_id_;
 };
 
 }  // namespace
 
 grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+WorkerService::WorkerService(WorkerIdentity identity, WorkerMetrics* metrics)
+    : identity_(std::move(identity)),
+      own_registry_(metrics ? nullptr : std::make_unique<metrics::Registry>()),
+      own_metrics_(metrics ? nullptr : std::make_unique<WorkerMetrics>(*own_registry_)),
+      metrics_(metrics ? metrics : own_metrics_.get()) {
+  metrics_->registry().AddCollector([this] {
+    if (Engine* e = engine_.load()) metrics_->SetEngineStats(e->Stats());
+  });
 }
 
 void WorkerService::SetReady(Engine* engine, const RequestAdapter* adapter) {
@@ -153,7 +229,8 @@ void WorkerService::SetReady(Engine* engine, const RequestAdapter* adapter) {
 
 grpc::ServerWriteReactor<v1::GenerateEvent>* WorkerService::Generate(grpc::CallbackServerContext* ctx,
                                                                      const v1::GenerateRequest* request) {
-  return new GenerateReactor(ctx, *request, engine_.load(), adapter_.load());  // NOLINT: freed in OnDone
+  return new GenerateReactor(ctx, *request, engine_.load(), adapter_.load(), metrics_,  // NOLINT: freed in OnDone
+                             identity_.role);
 }
 
 grpc::ServerUnaryReactor* WorkerService::Info(grpc::CallbackServerContext* ctx, const v1::InfoRequest*,

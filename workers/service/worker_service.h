@@ -5,17 +5,21 @@
 // text / tool-call events; the stream ends with a Finish event. A client that cancels, or a
 // deadline that expires, cancels the sequence, which leaves the batch and frees its KV cache
 // at the next step. Until SetReady() the service answers UNAVAILABLE (the model is loading;
-// health says NOT_SERVING meanwhile).
+// health says NOT_SERVING meanwhile). Each call ends with a "request_done" JSON log line on
+// stderr carrying the router's trace id (x-trace-id metadata, else the request id) and is
+// counted in WorkerMetrics.
 // Thread safety: gRPC calls come from its threads; outputs come from the engine thread.
 #ifndef SWITCHYARD_WORKERS_SERVICE_WORKER_SERVICE_H_
 #define SWITCHYARD_WORKERS_SERVICE_WORKER_SERVICE_H_
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "workers/engine/sched/engine.h"
 #include "workers/service/request_adapter.h"
+#include "workers/service/worker_metrics.h"
 
 namespace switchyard {
 
@@ -27,7 +31,9 @@ struct WorkerIdentity {
 
 class WorkerService final : public v1::Worker::CallbackService {
  public:
-  explicit WorkerService(WorkerIdentity identity) : identity_(std::move(identity)) {}
+  // `metrics` (may be null: a registry of the service's own, never scraped) must outlive the
+  // service; the engine's gauges are added to its registry, read at each Render().
+  explicit WorkerService(WorkerIdentity identity, WorkerMetrics* metrics = nullptr);
 
   // Starts serving requests. Both must outlive the service.
   void SetReady(Engine* engine, const RequestAdapter* adapter);
@@ -39,6 +45,9 @@ class WorkerService final : public v1::Worker::CallbackService {
 
  private:
   WorkerIdentity identity_;
+  std::unique_ptr<metrics::Registry> own_registry_;
+  std::unique_ptr<WorkerMetrics> own_metrics_;
+  WorkerMetrics* metrics_;
   std::atomic<Engine*> engine_{nullptr};
   std::atomic<const RequestAdapter*> adapter_{nullptr};
 };
