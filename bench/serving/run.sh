@@ -13,7 +13,7 @@
 #      seconds before, so the host's drift between minutes does not enter them; the medians
 #      over rounds are reported.
 # Usage: bench/serving/run.sh   (after scripts/setup.sh, scripts/build.sh and bench/engine/run.sh,
-# which makes the 0.6B-shaped model)
+# which makes the 0.6B-shaped model). PARTS=A (or B) runs one part only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=build/bench/serving-$(date +%Y%m%d-%H%M%S)
@@ -54,6 +54,7 @@ exec 4< "$fifo"
 while read -r line <&4; do case "$line" in ready\ *) router="${line#ready }"; break ;; esac; done
 
 run() { "$bin/switchyard-bench-serving" "$@" | tee -a "$out/results.jsonl"; }
+if [[ "${PARTS:-AB}" == *A* ]]; then
 echo "== A: router-added latency (tiny model)"
 for c in 1 64; do
   n=$((c == 1 ? 300 : 1280))
@@ -62,8 +63,10 @@ for c in 1 64; do
 done
 echo "== A: routed requests per second, max_tokens=1, 64 streams"
 run --target "$router" --mode router --route auto --concurrency 64 --requests 3000 --max-tokens 1
+fi
 cleanup
 pids=()
+[[ "${PARTS:-AB}" == *B* ]] || exit 0
 
 echo "== B: continuous batching, Qwen3-0.6B-shaped bf16, 2 threads, 128 tokens per request"
 echo "   (the worker's defaults, f32 activations and KV cache; then llama.cpp's arithmetic:"

@@ -7,10 +7,9 @@
 #include "absl/time/clock.h"
 
 namespace switchyard {
-namespace {
 
-v1::ToolResult RunOne(const tools::ToolRegistry& registry, const v1::ToolCall& call, tools::ToolContext context,
-                      int32_t step) {
+v1::ToolResult RunToolCall(const tools::ToolRegistry& registry, const v1::ToolCall& call, tools::ToolContext context,
+                           int32_t step) {
   context.tool_call_id = call.id();
   const absl::Time start = absl::Now();
   const tools::ToolResult r = registry.Execute(call.name(), call.arguments_json(), context);
@@ -26,8 +25,6 @@ v1::ToolResult RunOne(const tools::ToolRegistry& registry, const v1::ToolCall& c
   return out;
 }
 
-}  // namespace
-
 std::vector<v1::ToolResult> RunToolCalls(const tools::ToolRegistry& registry, const std::vector<v1::ToolCall>& calls,
                                          const tools::ToolContext& context, int32_t step,
                                          const std::function<void(const v1::ToolResult&)>& on_done) {
@@ -35,7 +32,7 @@ std::vector<v1::ToolResult> RunToolCalls(const tools::ToolRegistry& registry, co
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < calls.size(); i = next.fetch_add(1)) {
-      results[i] = RunOne(registry, calls[i], context, step);
+      results[i] = RunToolCall(registry, calls[i], context, step);
       if (on_done) on_done(results[i]);
     }
   };

@@ -19,6 +19,10 @@ namespace switchyard {
 
 inline constexpr int kMaxParallelToolCalls = 8;
 
+// One call, on a copy of `context` naming it (ToolContext::tool_call_id = call.id()).
+v1::ToolResult RunToolCall(const tools::ToolRegistry& registry, const v1::ToolCall& call, tools::ToolContext context,
+                           int32_t step);
+
 std::vector<v1::ToolResult> RunToolCalls(const tools::ToolRegistry& registry, const std::vector<v1::ToolCall>& calls,
                                          const tools::ToolContext& context, int32_t step,
                                          const std::function<void(const v1::ToolResult&)>& on_done);

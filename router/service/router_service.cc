@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "router/agent/pool_delegate.h"
+#include "router/agent/tool_call_runner.h"
 #include "router/service/call_metadata.h"
 #include "router/service/chat_reactor.h"
 #include "tools/builtin_tools.h"
@@ -124,26 +125,19 @@ absl::Status RouterService::RunOneTool(const grpc::CallbackServerContext& ctx, c
   context.deadline = absl::FromChrono(std::min(ctx.deadline(), fallback));
   context.cancelled = calls->flag();
   context.sandbox_limits = gate_->SandboxLimitsFor(who);
-  context.tool_call_id = trace_id;
   for (int i = 0; i < request.documents_size(); ++i) {
     if (request.documents(i).name().empty()) {
       return absl::InvalidArgumentError(absl::StrCat("documents[", i, "].name: empty"));
     }
     context.documents.push_back(tools::Document{request.documents(i).name(), request.documents(i).text()});
   }
-  const absl::Time start = absl::Now();
-  const tools::ToolResult r = registry.Execute(request.name(), request.arguments_json(), context);
-  const absl::Status outcome = r.ok ? absl::OkStatus() : absl::UnknownError(r.error);
+  v1::ToolCall call;
+  call.set_id(trace_id);  // the call's id is the trace id: there is no model call to pair with
+  call.set_name(request.name());
+  call.set_arguments_json(request.arguments_json());
+  *response = RunToolCall(registry, call, std::move(context), 0);
+  const absl::Status outcome = response->ok() ? absl::OkStatus() : absl::UnknownError(response->error());
   if (absl::Status s = gate_->AuditToolCall(who, trace_id, request.name(), 0, outcome); !s.ok()) return s;
-  response->set_tool_call_id(trace_id);
-  response->set_name(request.name());
-  response->set_content(r.content);
-  response->set_ok(r.ok);
-  response->set_error(r.error);
-  response->set_latency_ms(absl::ToInt64Milliseconds(absl::Now() - start));
-  if (!r.structured.is_null()) {
-    response->set_structured_json(r.structured.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
   metrics_->ToolResult(*response, request.arguments_json());
   return absl::OkStatus();
 }
