@@ -98,7 +98,7 @@ int SendTurn(v1::Router::Stub& stub, const v1::ChatRequest& req, const TurnOptio
       std::fprintf(err, "[tool result %s %s (%lld ms): %s]\n", r.tool_call_id().c_str(), r.name().c_str(),
                    static_cast<long long>(r.latency_ms()), shown.c_str());
       std::fflush(err);
-    } else if (e.has_step()) {
+    } else if (e.has_step() && !req.router_tools().empty()) {  // a plain answer is one step: no news
       const v1::StepTrace& t = e.step();
       std::fprintf(err, "[step %d %s via %s%s: %d+%d tokens, %lld ms, %s%s%s]\n", t.step(), t.role().c_str(),
                    t.replica().c_str(), t.delegated_by().empty() ? "" : absl::StrCat(" for ", t.delegated_by()).c_str(),
