@@ -31,7 +31,7 @@
 #include "switchyard/v1/router.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
-#include "workers/engine/model/model_writer.h"
+#include "tests/support/tiny_qwen_model.h"
 
 namespace switchyard {
 namespace {
@@ -100,14 +100,9 @@ TEST(AuditCrash, NothingAcknowledgedIsLostWhenTheRouterIsKilled) {
   auto tok = testing::QwenTokenizerDir();
   if (!tok) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
   testing::ScratchDir dir;
-  ModelWriteOptions o;
-  o.out_dir = dir.File("model");
-  o.shape = *NamedModelShape("tiny");
-  o.shape.max_position_embeddings = 1024;
-  o.seed = 43;
-  o.tokenizer_dir = *tok;
-  ASSERT_TRUE(WriteRandomModel(o).ok());
-  auto worker = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", o.out_dir,
+  auto model = testing::WriteTinyQwenModel(dir.File("model"), *tok, /*seed=*/43, /*max_position_embeddings=*/1024);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto worker = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", *model,
                                               "--listen", "127.0.0.1:0", "--threads", "1", "--max-batch", "16",
                                               "--kv-cache-tokens", "8192"},
                                              dir.File("worker.log"));

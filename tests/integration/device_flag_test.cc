@@ -18,8 +18,8 @@
 #include "tests/engine/runtime/fixture_reference.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
+#include "tests/support/tiny_qwen_model.h"
 #include "workers/engine/backend/cuda/cuda_device.h"
-#include "workers/engine/model/model_writer.h"
 
 namespace switchyard {
 namespace {
@@ -121,14 +121,9 @@ TEST(DeviceFlagUsageTest, WorkerServesOnDeviceCpu) {
   auto tok = testing::QwenTokenizerDir();
   if (!tok) GTEST_SKIP() << "no Qwen3 tokenizer files: run scripts/setup.sh";
   testing::ScratchDir dir;
-  ModelWriteOptions o;
-  o.out_dir = dir.File("model");
-  o.shape = *NamedModelShape("tiny");
-  o.shape.max_position_embeddings = 256;
-  o.seed = 5;
-  o.tokenizer_dir = *tok;
-  ASSERT_TRUE(WriteRandomModel(o).ok());
-  auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", o.out_dir,
+  auto model = testing::WriteTinyQwenModel(dir.File("model"), *tok, /*seed=*/5, /*max_position_embeddings=*/256);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", *model,
                                          "--listen", "127.0.0.1:0", "--device", "cpu", "--threads", "2"},
                                         dir.File("worker.log"));
   ASSERT_TRUE(p.ok()) << p.status();

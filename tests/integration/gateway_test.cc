@@ -30,7 +30,7 @@
 #include "policies/api_key_hash.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
-#include "workers/engine/model/model_writer.h"
+#include "tests/support/tiny_qwen_model.h"
 
 namespace switchyard {
 namespace {
@@ -140,15 +140,10 @@ class GatewayProcessTest : public ::testing::Test {
     auto tok = testing::QwenTokenizerDir();
     if (!tok) return;
     dir_ = std::make_unique<testing::ScratchDir>();
-    ModelWriteOptions o;
-    o.out_dir = dir_->File("model");
-    o.shape = *NamedModelShape("tiny");
-    o.shape.max_position_embeddings = 1024;
-    o.seed = 43;
-    o.tokenizer_dir = *tok;
-    ASSERT_TRUE(WriteRandomModel(o).ok());
+    auto model = testing::WriteTinyQwenModel(dir_->File("model"), *tok, /*seed=*/43, /*max_position_embeddings=*/1024);
+    ASSERT_TRUE(model.ok()) << model.status();
     for (const char* role : {"reasoning", "coder", "translation"}) {
-      auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", role, "--model", o.out_dir,
+      auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", role, "--model", *model,
                                              "--listen", "127.0.0.1:0", "--threads", "1", "--max-batch", "16",
                                              "--kv-cache-tokens", "8192"},
                                             dir_->File(absl::StrCat("worker-", role, ".log")));

@@ -27,7 +27,7 @@
 #include "switchyard/v1/router.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
-#include "workers/engine/model/model_writer.h"
+#include "tests/support/tiny_qwen_model.h"
 
 namespace switchyard {
 namespace {
@@ -127,14 +127,9 @@ class MetricsProcessTest : public ::testing::Test {
     auto tok = testing::QwenTokenizerDir();
     if (!tok) return;
     dir_ = std::make_unique<testing::ScratchDir>();
-    ModelWriteOptions o;
-    o.out_dir = dir_->File("model");
-    o.shape = *NamedModelShape("tiny");
-    o.shape.max_position_embeddings = 1024;
-    o.seed = 43;
-    o.tokenizer_dir = *tok;
-    ASSERT_TRUE(WriteRandomModel(o).ok());
-    auto w = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", o.out_dir,
+    auto model = testing::WriteTinyQwenModel(dir_->File("model"), *tok, /*seed=*/43, /*max_position_embeddings=*/1024);
+    ASSERT_TRUE(model.ok()) << model.status();
+    auto w = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model", *model,
                                            "--listen", "127.0.0.1:0", "--threads", "1", "--kv-cache-tokens", "4096",
                                            "--metrics-listen", "127.0.0.1:0"},
                                           dir_->File("worker.log"));

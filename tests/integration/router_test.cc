@@ -27,7 +27,7 @@
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
-#include "workers/engine/model/model_writer.h"
+#include "tests/support/tiny_qwen_model.h"
 
 namespace switchyard {
 namespace {
@@ -47,17 +47,12 @@ class RouterProcessTest : public ::testing::Test {
     auto tok = testing::QwenTokenizerDir();
     if (!tok) return;
     dir_ = std::make_unique<testing::ScratchDir>();
-    ModelWriteOptions o;
-    o.out_dir = dir_->File("model");
-    o.shape = *NamedModelShape("tiny");
-    o.shape.max_position_embeddings = 1024;
-    o.seed = 41;
-    o.tokenizer_dir = *tok;
-    ASSERT_TRUE(WriteRandomModel(o).ok());
+    auto model = testing::WriteTinyQwenModel(dir_->File("model"), *tok, /*seed=*/41, /*max_position_embeddings=*/1024);
+    ASSERT_TRUE(model.ok()) << model.status();
     for (const char* role : {"reasoning", "coder", "coder", "translation"}) {
       Worker w;
       w.role = role;
-      auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", role, "--model", o.out_dir,
+      auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", role, "--model", *model,
                                              "--listen", "127.0.0.1:0", "--threads", "1", "--max-batch", "40",
                                              "--kv-cache-tokens", "16384"},
                                             dir_->File(absl::StrCat("worker-", workers_.size(), ".log")));

@@ -22,7 +22,7 @@
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
-#include "workers/engine/model/model_writer.h"
+#include "tests/support/tiny_qwen_model.h"
 #include "workers/engine/runtime/generator.h"
 #include "workers/engine/runtime/qwen3_runner.h"
 
@@ -38,15 +38,10 @@ class WorkerProcessTest : public ::testing::Test {
     auto tok = testing::QwenTokenizerDir();
     if (!tok) return;
     dir_ = std::make_unique<testing::ScratchDir>();
-    ModelWriteOptions o;
-    o.out_dir = dir_->File("model");
-    o.shape = *NamedModelShape("tiny");
-    o.shape.max_position_embeddings = 512;
-    o.seed = 31;
-    o.tokenizer_dir = *tok;
-    ASSERT_TRUE(WriteRandomModel(o).ok());
+    auto model = testing::WriteTinyQwenModel(dir_->File("model"), *tok, /*seed=*/31, /*max_position_embeddings=*/512);
+    ASSERT_TRUE(model.ok()) << model.status();
     auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-worker", "--role", "coder", "--model",
-                                           o.out_dir, "--listen", "127.0.0.1:0", "--threads", "2", "--max-batch", "8",
+                                           *model, "--listen", "127.0.0.1:0", "--threads", "2", "--max-batch", "8",
                                            "--max-queue", "2", "--kv-cache-tokens", "4096"},
                                           dir_->File("worker.log"));
     ASSERT_TRUE(p.ok()) << p.status();
