@@ -92,11 +92,13 @@ absl::StatusOr<std::string> Content(const Json& v, absl::string_view path) {
   return text;
 }
 
-absl::Status ParseToolCall(const Json& v, const std::string& path, v1::ToolCall* out) {
-  if (!v.is_object()) return Bad(path, "expected an object");
-  if (!v.contains("id")) return Bad(Dot(path, "id"), "required");
-  auto id = String(v["id"], Dot(path, "id"));
-  if (!id.ok()) return id.status();
+// The `{"type": "function", "function": {"name": ...}}` envelope that tool calls and tools share:
+// the function object and its name, with errors naming the field.
+struct FunctionEnvelope {
+  const Json* function;
+  std::string name;
+};
+absl::StatusOr<FunctionEnvelope> ParseFunctionEnvelope(const Json& v, const std::string& path) {
   if (v.contains("type")) {
     auto type = String(v["type"], Dot(path, "type"));
     if (!type.ok()) return type.status();
@@ -109,6 +111,19 @@ absl::Status ParseToolCall(const Json& v, const std::string& path, v1::ToolCall*
   if (!f.contains("name")) return Bad(Dot(fn, "name"), "required");
   auto name = String(f["name"], Dot(fn, "name"));
   if (!name.ok()) return name.status();
+  return FunctionEnvelope{&f, *std::move(name)};
+}
+
+absl::Status ParseToolCall(const Json& v, const std::string& path, v1::ToolCall* out) {
+  if (!v.is_object()) return Bad(path, "expected an object");
+  if (!v.contains("id")) return Bad(Dot(path, "id"), "required");
+  auto id = String(v["id"], Dot(path, "id"));
+  if (!id.ok()) return id.status();
+  const std::string fn = Dot(path, "function");
+  auto envelope = ParseFunctionEnvelope(v, path);
+  if (!envelope.ok()) return envelope.status();
+  const Json& f = *envelope->function;
+  const std::string* name = &envelope->name;
   if (name->empty()) return Bad(Dot(fn, "name"), "empty");
   if (!f.contains("arguments")) return Bad(Dot(fn, "arguments"), "required");
   auto args = String(f["arguments"], Dot(fn, "arguments"));
@@ -188,18 +203,11 @@ bool IsToolName(absl::string_view name) {
 
 absl::Status ParseTool(const Json& v, const std::string& path, v1::Tool* out) {
   if (!v.is_object()) return Bad(path, "expected an object");
-  if (v.contains("type")) {
-    auto type = String(v["type"], Dot(path, "type"));
-    if (!type.ok()) return type.status();
-    if (*type != "function") return Bad(Dot(path, "type"), absl::StrCat("'", *type, "' is not supported (expected function)"));
-  }
   const std::string fn = Dot(path, "function");
-  if (!v.contains("function")) return Bad(fn, "required");
-  const Json& f = v["function"];
-  if (!f.is_object()) return Bad(fn, "expected an object");
-  if (!f.contains("name")) return Bad(Dot(fn, "name"), "required");
-  auto name = String(f["name"], Dot(fn, "name"));
-  if (!name.ok()) return name.status();
+  auto envelope = ParseFunctionEnvelope(v, path);
+  if (!envelope.ok()) return envelope.status();
+  const Json& f = *envelope->function;
+  const std::string* name = &envelope->name;
   if (!IsToolName(*name)) return Bad(Dot(fn, "name"), absl::StrCat("'", *name, "' is not 1-64 letters, digits, _ or -"));
   out->set_name(*name);
   if (f.contains("description") && !f["description"].is_null()) {
