@@ -5,6 +5,13 @@
 // sequences (each its own random prompt, prefilled in turn) then decode together, one forward
 // pass per step for all N as the worker's continuous batching runs them; decode_tok_s counts
 // the tokens of all N.
+//
+// With --roofline, every decode step is followed by one plain read of all the model's weight
+// pages (ReadLoop, the same threads count): each step is paired with the ceiling measured on
+// the same bytes a few milliseconds later, so the fraction of the roofline does not depend on
+// this shared host's bandwidth drifting between 40 and 80 GB/s from minute to minute. The
+// JSON gains "roofline": the median of step/pass fractions, the read passes' median and best
+// rates, and decode against the best pass (the strictest ceiling).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -14,6 +21,7 @@
 #include <random>
 #include <vector>
 
+#include "bench/engine/read_loop.h"
 #include "workers/engine/backend/cpu/cpu_features.h"
 #include "workers/engine/cli/args.h"
 #include "workers/engine/model/model_loader.h"
@@ -25,10 +33,11 @@ namespace {
 constexpr char kTool[] = "switchyard-bench";
 constexpr char kUsage[] =
     "usage: switchyard-bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads 2] [--reps 3]\n"
-    "         [--batch 1] [--weights ram|mmap] [--kv f32|f16] [--activations f32|bf16] [--profile]\n"
+    "         [--batch 1] [--weights ram|mmap] [--kv f32|f16] [--activations f32|bf16] [--profile] [--roofline]\n"
     "  --weights ram: a private copy on huge pages (the default); mmap: the file mapping\n"
     "  --activations bf16: bf16 weights' products on activations rounded to bf16 (llama.cpp's way)\n"
     "  --profile: time per phase of the forward pass, decode steps only, on stderr\n"
+    "  --roofline: after every decode step, time one plain read of all weight pages (needs --weights ram)\n"
     "Prints {\"prefill_tok_s\", \"decode_tok_s\", \"peak_rss_mib\", ...} as one JSON line.\n";
 
 double Median(std::vector<double> v) {
@@ -37,7 +46,7 @@ double Median(std::vector<double> v) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile"});
+  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile", "roofline"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
@@ -65,6 +74,10 @@ int Run(int argc, char** argv) {
     return 1;
   }
   const bool profile = args.Has("profile");
+  const bool roofline = args.Has("roofline");
+  if (roofline && (*model)->resident_weights() == nullptr) {
+    return UsageError(kTool, absl::InvalidArgumentError("--roofline reads the weights' own pages: use --weights ram"), kUsage);
+  }
   auto runner = Qwen3Runner::Create(**model, RunnerOptions{.threads = static_cast<int>(*threads), .profile = profile,
                                                                  .bf16_activations = activations == "bf16"});
   if (!runner.ok()) {
@@ -92,6 +105,8 @@ int Run(int argc, char** argv) {
   const int64_t V = r.vocab_size();
   std::vector<float> logits(static_cast<size_t>(n * V));
   std::vector<double> prefill, decode;
+  // --roofline: per decode step (measured reps only), the step's seconds and the read pass's.
+  std::vector<double> fractions, read_rates;
   using Clock = std::chrono::steady_clock;
   auto fail = [](const absl::Status& s) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
@@ -109,19 +124,31 @@ int Run(int argc, char** argv) {
     r.ResetProfile();
     std::vector<int32_t> next(static_cast<size_t>(n));
     std::vector<SequenceChunk> step(static_cast<size_t>(n));
+    double decode_seconds = 0;
     for (int64_t i = 0; i < *tg; ++i) {
+      const auto s0 = Clock::now();
       for (int64_t b = 0; b < n; ++b) {
         const float* l = logits.data() + b * V;
         next[static_cast<size_t>(b)] = static_cast<int32_t>(std::max_element(l, l + V) - l);
         step[static_cast<size_t>(b)] = SequenceChunk{seqs[static_cast<size_t>(b)].get(), {&next[static_cast<size_t>(b)], 1}, false};
       }
       if (absl::Status s = r.Forward(step, logits.data()); !s.ok()) return fail(s);
+      const double step_seconds = std::chrono::duration<double>(Clock::now() - s0).count();
+      decode_seconds += step_seconds;
+      if (roofline) {
+        const bench::ReadPass pass =
+            bench::ReadOnce((*model)->resident_weights(), (*model)->resident_weight_bytes(), static_cast<int>(*threads));
+        if (rep > 0) {
+          // decode tok/s over roofline tok/s = (n / step) / (rate / weight bytes).
+          fractions.push_back(static_cast<double>(n) * static_cast<double>((*model)->weight_bytes()) / (pass.gb_s * 1e9) / step_seconds);
+          read_rates.push_back(pass.gb_s);
+        }
+      }
     }
-    const auto t2 = Clock::now();
     if (profile && rep == *reps) std::fprintf(stderr, "profile (last rep, decode steps): %s\n", r.ProfileReport().c_str());
     if (rep == 0) continue;
     prefill.push_back(static_cast<double>(n * *pp) / std::chrono::duration<double>(t1 - t0).count());
-    decode.push_back(static_cast<double>(n * *tg) / std::chrono::duration<double>(t2 - t1).count());
+    decode.push_back(static_cast<double>(n * *tg) / decode_seconds);
   }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -136,7 +163,16 @@ int Run(int argc, char** argv) {
   for (size_t i = 0; i < prefill.size(); ++i) std::printf("%s%.2f", i ? ", " : "", prefill[i]);
   std::printf("], \"decode_all\": [");
   for (size_t i = 0; i < decode.size(); ++i) std::printf("%s%.2f", i ? ", " : "", decode[i]);
-  std::printf("], \"peak_rss_mib\": %.0f}\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  std::printf("], \"peak_rss_mib\": %.0f", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  if (roofline) {
+    const double best = *std::max_element(read_rates.begin(), read_rates.end());
+    const double bytes = static_cast<double>((*model)->weight_bytes());
+    std::printf(", \"roofline\": {\"loads\": \"%s\", \"passes\": %zu, \"read_gb_s_median\": %.2f, \"read_gb_s_best\": %.2f, "
+                "\"decode_fraction_median\": %.4f, \"decode_fraction_of_best\": %.4f}",
+                bench::ReadLoopLoads(), read_rates.size(), Median(read_rates), best, Median(fractions),
+                Median(decode) / (best * 1e9 / bytes));
+  }
+  std::printf("}\n");
   return 0;
 }
 

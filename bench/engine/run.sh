@@ -7,6 +7,9 @@
 #     512-token prompt in one batch then 128 decoded tokens, f16 KV cache (its default);
 #   - Switchyard: switchyard-bench, the same counts, KV cache f32 (default) or f16 (as llama.cpp),
 #     activations f32 (default) or bf16 (as llama.cpp computes bf16 weights' products);
+#   - the paired roofline: switchyard-bench --roofline follows every decode step with one plain
+#     read of all the weight pages, so each step has its own ceiling measured seconds apart on
+#     the same memory (the fairest fraction on a host whose bandwidth drifts);
 #   - the roofline: weight bytes read per decoded token / switchyard-membw's read bandwidth,
 #     measured before each repetition and once after the last (this shared host's bandwidth
 #     drifts between 40 and 80 GB/s over minutes), and decode as a fraction of the roofline of
@@ -42,7 +45,7 @@ out=build/bench/engine-$(date +%Y%m%d-%H%M%S).jsonl
 for r in $(seq 1 "$reps"); do
   build/bin/switchyard-membw --threads "$threads" | tee -a "$out"
   build/bin/switchyard-bench --model "$model/hf" --prompt-tokens 512 --gen-tokens 128 --threads "$threads" --reps 1 --kv "$kv" \
-    --activations "$activations" | tee -a "$out"
+    --activations "$activations" --roofline | tee -a "$out"
   "$oracle/out/bin/llama_shim" bench "$model/qwen3-0.6b-shape-bf16.gguf" 512 128 "$threads" 1 f16 2>/dev/null | tee -a "$out"
 done
 build/bin/switchyard-membw --threads "$threads" | tee -a "$out"
@@ -65,6 +68,12 @@ console.log(`read bandwidth ${bw} GB/s (median; per rep ${bws.join(" ")}), weigh
 console.log(`switchyard KV cache ${ours[0].kv}, activations ${ours[0].activations}; llama.cpp KV cache f16, bf16 activations`);
 console.log(`prefill pp512  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${pp.toFixed(1)} tok/s   llama.cpp ${lpp.toFixed(1)} tok/s   ratio ${(pp / lpp).toFixed(2)}`);
 console.log(`decode  tg128  Qwen3-0.6B-shape bf16  ${ours[0].threads} thr  switchyard ${tg.toFixed(1)} tok/s   llama.cpp ${ltg.toFixed(1)} tok/s   ratio ${(tg / ltg).toFixed(2)}   roofline ${(100 * frac).toFixed(0)}% (llama.cpp ${(100 * lfrac).toFixed(0)}%), median over reps of decode over the roofline of its rep (bandwidth before and after)`);
+// The ceiling measured beside every decode step on the weight pages themselves (--roofline).
+const paired = ours.map((l) => l.roofline.decode_fraction_median);
+const insitu = ours.map((l) => l.roofline.read_gb_s_median);
+const lpaired = theirs.map((l, i) => l.tg_tok_s[0] / (insitu[i] * 1e9 / bytes));
+console.log(`paired roofline  read of the weight pages beside each decode step: median ${med(insitu).toFixed(2)} GB/s (per rep ${insitu.join(" ")}; best passes ${ours.map((l) => l.roofline.read_gb_s_best).join(" ")})`);
+console.log(`                 decode at ${(100 * med(paired)).toFixed(1)}% of it (median of per-step fractions, per rep ${paired.map((f) => (100 * f).toFixed(1) + "%").join(" ")}); llama.cpp at ${(100 * med(lpaired)).toFixed(0)}% of the rate read in the same rep`);
 console.log(`peak RSS  switchyard ${rss} MiB   llama.cpp ${lrss.toFixed(0)} MiB`);
 console.log(`roofline per rep  ${fracs.map((f) => (100 * f).toFixed(1) + "%").join(" ")}`);
 console.log(`per rep  switchyard pp ${ours.map((l) => l.prefill_tok_s).join(" ")} tg ${ours.map((l) => l.decode_tok_s).join(" ")} | llama.cpp pp ${theirs.map((l) => l.pp_tok_s[0]).join(" ")} tg ${theirs.map((l) => l.tg_tok_s[0]).join(" ")}`);

@@ -1,5 +1,6 @@
 #include "workers/engine/kv/kv_block_pool.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,26 +49,29 @@ void KvBlockPool::NoMemory() const {
 }
 
 void KvBlockPool::Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v) {
-  const int64_t G = shape_.kv_heads, d = shape_.head_dim, bs = shape_.block_size;
+  const int64_t d = shape_.head_dim;
+  for (int64_t g = 0; g < shape_.kv_heads; ++g) WriteHead(layer, block, slot, g, k + g * d, v + g * d);
+}
+
+void KvBlockPool::WriteHead(int64_t layer, int32_t block, int64_t slot, int64_t head, const float* k, const float* v) {
+  const int64_t d = shape_.head_dim, bs = shape_.block_size;
   if (shape_.dtype == DType::kF16) {
-    uint16_t* kb = K16(layer, block);
-    uint16_t* vb = V16(layer, block);
+    uint16_t* kb = K16(layer, block) + head * d * bs;
+    uint16_t* vb = V16(layer, block) + (head * bs + slot) * d;
     // K is stored transposed, so its values are converted in a row first, then scattered.
-    thread_local std::vector<uint16_t> k16;
-    k16.resize(static_cast<size_t>(G * d));
-    F32ToF16Row(k, k16.data(), G * d);
-    for (int64_t g = 0; g < G; ++g) {
-      for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = k16[static_cast<size_t>(g * d + i)];
-      F32ToF16Row(v + g * d, vb + (g * bs + slot) * d, d);
+    uint16_t k16[512];
+    for (int64_t i0 = 0; i0 < d; i0 += 512) {
+      const int64_t n = std::min<int64_t>(512, d - i0);
+      F32ToF16Row(k + i0, k16, n);
+      for (int64_t i = 0; i < n; ++i) kb[(i0 + i) * bs + slot] = k16[i];
     }
+    F32ToF16Row(v, vb, d);
     return;
   }
-  float* kb = K(layer, block);
-  float* vb = V(layer, block);
-  for (int64_t g = 0; g < G; ++g) {
-    for (int64_t i = 0; i < d; ++i) kb[(g * d + i) * bs + slot] = k[g * d + i];
-    std::memcpy(vb + (g * bs + slot) * d, v + g * d, static_cast<size_t>(d) * sizeof(float));
-  }
+  float* kb = K(layer, block) + head * d * bs;
+  float* vb = V(layer, block) + (head * bs + slot) * d;
+  for (int64_t i = 0; i < d; ++i) kb[i * bs + slot] = k[i];
+  std::memcpy(vb, v, static_cast<size_t>(d) * sizeof(float));
 }
 
 std::optional<int32_t> KvBlockPool::Allocate() {

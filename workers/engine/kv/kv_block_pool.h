@@ -78,6 +78,9 @@ class KvBlockPool {
   // Stores one position's keys and values ([kv_heads][head_dim] each, f32) at `slot` of
   // `block`, rounded to f16 in an f16 pool. REQUIRES: has_memory().
   void Write(int64_t layer, int32_t block, int64_t slot, const float* k, const float* v);
+  // The same for kv head `head` alone (k, v: [head_dim] each), so the threads of a decode step
+  // can each write the heads they attend with. The stored bits equal Write's.
+  void WriteHead(int64_t layer, int32_t block, int64_t slot, int64_t head, const float* k, const float* v);
 
   // Only Create builds pools.
   class PassKey {

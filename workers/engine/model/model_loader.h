@@ -61,6 +61,11 @@ class LoadedModel {
   const std::vector<std::string>& realigned_tensors() const { return realigned_names_; }
   const std::vector<std::string>& weight_files() const { return file_names_; }
   uint64_t weight_bytes() const { return weight_bytes_; }
+  // WeightMemory::kHugePages: the one region that holds every weight (switchyard-bench
+  // --roofline reads exactly these pages to measure the bandwidth decode can reach). Null
+  // and 0 for kMapped.
+  const uint8_t* resident_weights() const { return static_cast<const uint8_t*>(arena_.data()); }
+  size_t resident_weight_bytes() const { return arena_.size(); }
   int64_t parameter_count() const { return parameters_; }
 
   // Only LoadModel builds models.

@@ -105,14 +105,21 @@ KvPoolSpec Qwen3Runner::KvPoolFor(const KvPoolSpec& wish) const {
 namespace {
 
 // y = x . w^T inside a parallel region: the calling thread takes chunks of rows from the
-// pool's counter `slot` (ThreadPool::Share) until none is left.
+// pool's counter `slot` (ThreadPool::Share) until none is left. With `residual`, each chunk's
+// outputs are then added into residual ([T][M], the model's residual stream) by the thread that
+// computed them, while they are in L1: no separate pass, and no wait for the other threads.
 void Linear(ThreadPool& pool, int slot, int ith, const float* x, int64_t T, int64_t K, const TensorView& w, float* y,
-            const MatmulMode& mode) {
+            const MatmulMode& mode, float* residual = nullptr) {
   const int64_t M = w.shape[0];
   MatmulArgs args = mode.Args(x, T, K, w.data, w.dtype, M, y);
   args.x_version = NextActivationVersion();
   const int64_t chunk = pool.ChunkFor(M, K * static_cast<int64_t>(DTypeSize(w.dtype)), 16);
-  pool.Share(slot, ith, M, chunk, [&](int64_t b, int64_t e) { MatmulRows(args, b, e, mode.simd); });
+  pool.Share(slot, ith, M, chunk, [&](int64_t b, int64_t e) {
+    MatmulRows(args, b, e, mode.simd);
+    if (residual != nullptr) {
+      for (int64_t t = 0; t < T; ++t) cpu::AddInPlace(residual + t * M + b, y + t * M + b, e - b);
+    }
+  });
 }
 
 }  // namespace
@@ -123,8 +130,8 @@ void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t h = config_.hidden_size, f = config_.intermediate_size;
   // A chunk's rows of gate and up, then SwiGLU on those rows by the same thread: no wait for
   // the others between them.
-  MatmulArgs gate = mode_.Args(xn_.data(), T, h, L.gate.data, L.gate.dtype, f, gate_.data());
-  MatmulArgs up = mode_.Args(xn_.data(), T, h, L.up.data, L.up.dtype, f, up_.data());
+  MatmulArgs gate = mode_.Args(Xn(ith), T, h, L.gate.data, L.gate.dtype, f, gate_.data());
+  MatmulArgs up = mode_.Args(Xn(ith), T, h, L.up.data, L.up.dtype, f, up_.data());
   gate.x_version = up.x_version = NextActivationVersion();  // one input: rounded once
   const int64_t chunk = pool_.ChunkFor(f, 2 * h * static_cast<int64_t>(DTypeSize(L.gate.dtype)), 16);
   pool_.Share(0, ith, f, chunk, [&](int64_t b, int64_t e) {
@@ -133,7 +140,7 @@ void Qwen3Runner::Mlp(const Layer& L, int64_t T, int ith, int nth) {
     for (int64_t t = 0; t < T; ++t) cpu::SiluMul(gate_.data() + t * f + b, up_.data() + t * f + b, e - b);
   });
   pool_.Barrier();
-  Linear(pool_, 0, ith, gate_.data(), T, f, L.down, tmp_.data(), mode_);
+  Linear(pool_, 0, ith, gate_.data(), T, f, L.down, tmp_.data(), mode_, x_.data());
 }
 
 void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
@@ -141,7 +148,7 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
   const int64_t f = config_.moe_intermediate_size;
   {
     const auto [b, e] = ThreadPool::Range(E, ith, nth);
-    if (b < e) MatmulRows(mode_.Args(xn_.data(), T, h, L.router.data(), DType::kF32, E, router_.data()), b, e, mode_.simd);
+    if (b < e) MatmulRows(mode_.Args(Xn(ith), T, h, L.router.data(), DType::kF32, E, router_.data()), b, e, mode_.simd);
   }
   pool_.Barrier();
   if (ith == 0) {
@@ -169,7 +176,7 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
     {
       const auto [b, end] = ThreadPool::Range(n, ith, nth);
       for (int64_t i = b; i < end; ++i) {
-        std::memcpy(expert_in_.data() + i * h, xn_.data() + list[static_cast<size_t>(i)].first * h, static_cast<size_t>(h) * 4);
+        std::memcpy(expert_in_.data() + i * h, Xn(ith) + list[static_cast<size_t>(i)].first * h, static_cast<size_t>(h) * 4);
       }
     }
     pool_.Barrier();
@@ -198,6 +205,12 @@ void Qwen3Runner::Moe(const Layer& L, int64_t T, int ith, int nth) {
     }
     pool_.Barrier();
   }
+  {
+    // The residual add that dense layers fold into the down product.
+    const auto [b, end] = ThreadPool::Range(h, ith, nth, 16);
+    for (int64_t t = 0; t < T && b < end; ++t) cpu::AddInPlace(x_.data() + t * h + b, tmp_.data() + t * h + b, end - b);
+  }
+  pool_.Barrier();
 }
 
 absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float* logits) {
@@ -221,7 +234,8 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
   }
 
   Grow(x_, T * h);
-  Grow(xn_, T * h);
+  xn_.resize(static_cast<size_t>(pool_.size()));
+  for (std::vector<float>& xn : xn_) Grow(xn, T * h);
   Grow(q_, T * H * d);
   Grow(k_, T * G * d);
   Grow(v_, T * G * d);
@@ -278,6 +292,8 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
   const int64_t bs = pool->shape().block_size;
   const int64_t row_bytes = h * static_cast<int64_t>(DTypeSize(embedding_.dtype));
   scores_.resize(static_cast<size_t>(pool_.size()));
+  // Every chunk one token (decode steps): no token attends to another token of this pass.
+  const bool one_token_each = T == static_cast<int64_t>(chunks.size());
 
   // The whole forward pass is one parallel region: threads split each op (matmul rows, tokens,
   // attention heads) and meet at a barrier before the next op needs the result.
@@ -298,62 +314,68 @@ absl::Status Qwen3Runner::Forward(absl::Span<const SequenceChunk> chunks, float*
                  x_.data() + t * h, h);
     }
     std::vector<float>& scores = scores_[static_cast<size_t>(ith)];
-    // Layer 0's input norm here; each later one is fused with the residual add that ends the
-    // layer before it (same rows, same thread: no barrier between them).
+    float* xn = Xn(ith);
     mark(ith, Phase::kOther);
-    if (tb < te) cpu::RmsNorm(x_.data() + tb * h, layers_[0].input_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
-    pool_.Barrier();
+    pool_.Barrier();  // every embedding row written
+    // Every thread normalizes all rows into its own copy (Xn): layer 0's input norm here, each
+    // later one right after the residual add that ends the layer before it.
+    cpu::RmsNorm(x_.data(), layers_[0].input_norm.data(), xn, T, h, eps);
     mark(ith, Phase::kNorms);
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       const Layer& L = layers_[static_cast<size_t>(l)];
-      Linear(pool_, 0, ith, xn_.data(), T, h, L.wq, q_.data(), mode_);
-      Linear(pool_, 1, ith, xn_.data(), T, h, L.wk, k_.data(), mode_);
-      Linear(pool_, 2, ith, xn_.data(), T, h, L.wv, v_.data(), mode_);
+      Linear(pool_, 0, ith, xn, T, h, L.wq, q_.data(), mode_);
+      Linear(pool_, 1, ith, xn, T, h, L.wk, k_.data(), mode_);
+      Linear(pool_, 2, ith, xn, T, h, L.wv, v_.data(), mode_);
       pool_.Barrier();
       mark(ith, Phase::kQkv);
-      if (tb < te) {
-        cpu::HeadNormRope(q_.data() + tb * H * d, L.q_norm.data(), te - tb, H, d, eps, cos_.data() + tb * d / 2,
-                          sin_.data() + tb * d / 2);
-        cpu::HeadNormRope(k_.data() + tb * G * d, L.k_norm.data(), te - tb, G, d, eps, cos_.data() + tb * d / 2,
-                          sin_.data() + tb * d / 2);
-      }
-      for (int64_t t = tb; t < te; ++t) {  // this batch's keys and values into the cache
-        const auto [kv, pos] = slot[static_cast<size_t>(t)];
-        pool->Write(l, kv->blocks()[static_cast<size_t>(pos / bs)], pos % bs, k_.data() + t * G * d, v_.data() + t * G * d);
-      }
-      pool_.Barrier();
-      mark(ith, Phase::kNorms);
       // One (token, kv head) item at a time: items differ in cost (each sequence has its own
       // context length), so they are shared, not split.
-      pool_.Share(0, ith, T * G, 1, [&](int64_t b, int64_t e) {
-        cpu::AttentionItems(cpu::AttentionArgs{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()}, b, e, &scores);
-      });
+      const cpu::AttentionArgs attention{q_.data(), attn_.data(), T, H, G, d, scale, l, pool, att.data()};
+      if (one_token_each) {
+        // Decode: an item's token is its sequence's only new one, so the item can normalize,
+        // rotate and cache its own heads and attend at once; no item reads what another writes.
+        pool_.Share(0, ith, T * G, 1, [&](int64_t b, int64_t e) {
+          for (int64_t it = b; it < e; ++it) {
+            const int64_t t = it / G, g = it % G;
+            cpu::HeadNormRope(q_.data() + (t * H + g * (H / G)) * d, L.q_norm.data(), 1, H / G, d, eps, cos_.data() + t * d / 2,
+                              sin_.data() + t * d / 2);
+            float* kh = k_.data() + (t * G + g) * d;
+            cpu::HeadNormRope(kh, L.k_norm.data(), 1, 1, d, eps, cos_.data() + t * d / 2, sin_.data() + t * d / 2);
+            const auto [kv, pos] = slot[static_cast<size_t>(t)];
+            pool->WriteHead(l, kv->blocks()[static_cast<size_t>(pos / bs)], pos % bs, g, kh, v_.data() + (t * G + g) * d);
+          }
+          cpu::AttentionItems(attention, b, e, &scores);
+        });
+      } else {
+        if (tb < te) {
+          cpu::HeadNormRope(q_.data() + tb * H * d, L.q_norm.data(), te - tb, H, d, eps, cos_.data() + tb * d / 2,
+                            sin_.data() + tb * d / 2);
+          cpu::HeadNormRope(k_.data() + tb * G * d, L.k_norm.data(), te - tb, G, d, eps, cos_.data() + tb * d / 2,
+                            sin_.data() + tb * d / 2);
+        }
+        for (int64_t t = tb; t < te; ++t) {  // this batch's keys and values into the cache
+          const auto [kv, pos] = slot[static_cast<size_t>(t)];
+          pool->Write(l, kv->blocks()[static_cast<size_t>(pos / bs)], pos % bs, k_.data() + t * G * d, v_.data() + t * G * d);
+        }
+        pool_.Barrier();
+        mark(ith, Phase::kNorms);
+        pool_.Share(0, ith, T * G, 1, [&](int64_t b, int64_t e) { cpu::AttentionItems(attention, b, e, &scores); });
+      }
       pool_.Barrier();
       mark(ith, Phase::kAttention);
-      Linear(pool_, 0, ith, attn_.data(), T, H * d, L.wo, tmp_.data(), mode_);
+      Linear(pool_, 0, ith, attn_.data(), T, H * d, L.wo, tmp_.data(), mode_, x_.data());
       pool_.Barrier();
       mark(ith, Phase::kOutProj);
-      if (tb < te) {
-        cpu::AddRmsNorm(x_.data() + tb * h, tmp_.data() + tb * h, L.post_norm.data(), xn_.data() + tb * h, te - tb, h, eps);
-      }
-      pool_.Barrier();
+      cpu::RmsNorm(x_.data(), L.post_norm.data(), xn, T, h, eps);
       mark(ith, Phase::kNorms);
       if (L.moe) {
-        Moe(L, T, ith, nth);
+        Moe(L, T, ith, nth);  // ends at a barrier after its residual add
       } else {
         Mlp(L, T, ith, nth);
+        pool_.Barrier();
       }
-      pool_.Barrier();
       mark(ith, Phase::kMlp);
-      if (tb < te) {
-        if (l + 1 < c.num_hidden_layers) {
-          cpu::AddRmsNorm(x_.data() + tb * h, tmp_.data() + tb * h, layers_[static_cast<size_t>(l + 1)].input_norm.data(),
-                          xn_.data() + tb * h, te - tb, h, eps);
-        } else {
-          cpu::AddInPlace(x_.data() + tb * h, tmp_.data() + tb * h, (te - tb) * h);
-        }
-      }
-      pool_.Barrier();
+      if (l + 1 < c.num_hidden_layers) cpu::RmsNorm(x_.data(), layers_[static_cast<size_t>(l + 1)].input_norm.data(), xn, T, h, eps);
       mark(ith, Phase::kNorms);
     }
     // Final norm on the rows whose logits are wanted, then the head.

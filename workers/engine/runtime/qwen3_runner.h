@@ -84,6 +84,10 @@ class Qwen3Runner final : public ModelRunner {
   // Parts of Forward's parallel region, called by every thread (ith of nth).
   void Mlp(const Layer& layer, int64_t T, int ith, int nth);
   void Moe(const Layer& layer, int64_t T, int ith, int nth);
+  // The normalized activations as thread ith sees them: every thread normalizes all T rows of
+  // the residual stream into its own copy (a few KB per token), so the next products start
+  // without waiting for one thread to normalize and the others to see it.
+  float* Xn(int ith) { return xn_[static_cast<size_t>(ith)].data(); }
 
   enum class Phase { kNorms, kQkv, kAttention, kOutProj, kMlp, kHead, kOther, kCount };
   const LoadedModel& model_;
@@ -97,7 +101,8 @@ class Qwen3Runner final : public ModelRunner {
   std::vector<float> final_norm_;
   TensorView embedding_, lm_head_;
   // Scratch, grown to the largest batch seen and reused: no allocation per token.
-  std::vector<float> x_, xn_, q_, k_, v_, attn_, tmp_, gate_, up_, cos_, sin_, head_in_;
+  std::vector<float> x_, q_, k_, v_, attn_, tmp_, gate_, up_, cos_, sin_, head_in_;
+  std::vector<std::vector<float>> xn_;  // per thread: Xn()
   std::vector<float> router_, expert_in_, expert_gate_, expert_up_, expert_out_;
   std::vector<int64_t> positions_;
   std::vector<std::vector<std::pair<int64_t, float>>> routed_;  // MoE: expert -> (token, weight)
