@@ -65,6 +65,7 @@ void Shapes(benchmark::internal::Benchmark* b) {
       b->Args({t, 3072, 1024, 2, simd});  // down projection
     }
     b->Args({1, 1024, 151936, 2, simd});  // language-model head, decode
+    b->Args({1, 1024, 192, 1, simd});     // matrix-vector from L2 (384 KB): the kernel's own rate
     b->Args({16, 1024, 151936, 2, simd});
   }
   b->UseRealTime();
