@@ -12,17 +12,23 @@
 #include <memory>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "bench/engine/read_loop.h"
 #include "workers/engine/cli/args.h"
 
 int main(int argc, char** argv) {
+  constexpr char kUsage[] = "usage: switchyard-membw [--mib 1024] [--threads 2] [--passes 5]\n";
   switchyard::cli::Args args({"mib", "threads", "passes"}, {});
-  if (auto s = args.Parse(argc, argv); !s.ok()) {
-    return switchyard::cli::UsageError("switchyard-membw", s, "usage: switchyard-membw [--mib 1024] [--threads 2] [--passes 5]\n");
+  if (auto s = args.Parse(argc, argv); !s.ok()) return switchyard::cli::UsageError("switchyard-membw", s, kUsage);
+  auto mib = args.IntOr("mib", 1024, 16, 1 << 16);
+  auto threads_arg = args.IntOr("threads", 2, 1, 256);
+  auto passes_arg = args.IntOr("passes", 5, 1, 1000);
+  for (const absl::Status& s : {mib.status(), threads_arg.status(), passes_arg.status()}) {
+    if (!s.ok()) return switchyard::cli::UsageError("switchyard-membw", s, kUsage);
   }
-  const size_t bytes = static_cast<size_t>(*args.IntOr("mib", 1024, 16, 1 << 16)) << 20;
-  const int threads = static_cast<int>(*args.IntOr("threads", 2, 1, 256));
-  const int passes = static_cast<int>(*args.IntOr("passes", 5, 1, 1000));
+  const size_t bytes = static_cast<size_t>(*mib) << 20;
+  const int threads = static_cast<int>(*threads_arg);
+  const int passes = static_cast<int>(*passes_arg);
   auto buf = std::unique_ptr<uint8_t, decltype(&std::free)>(static_cast<uint8_t*>(std::aligned_alloc(64, bytes)), &std::free);
   if (!buf) {
     std::fprintf(stderr, "switchyard-membw: cannot allocate %zu MiB; try a smaller --mib\n", bytes >> 20);
