@@ -1,5 +1,7 @@
 #include "tests/support/test_paths.h"
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +48,15 @@ std::string Slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+ToolOutput RunTool(absl::string_view tool, absl::string_view args, absl::string_view stdin_file) {
+  ScratchDir dir;
+  std::string cmd = absl::StrCat(BinDir(), "/", tool, " ", args, " > ", dir.File("out"), " 2> ", dir.File("err"));
+  if (!stdin_file.empty()) absl::StrAppend(&cmd, " < ", stdin_file);
+  const int rc = std::system(cmd.c_str());
+  const int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : WIFSIGNALED(rc) ? 128 + WTERMSIG(rc) : -1;
+  return ToolOutput{code, Slurp(dir.File("out")), Slurp(dir.File("err"))};
 }
 
 std::string BinDir() {

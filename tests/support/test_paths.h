@@ -25,6 +25,16 @@ std::string BinDir();
 // The whole content of a file; empty if it cannot be read.
 std::string Slurp(const std::string& path);
 
+// What a command-line tool did: its exit status (128 + the signal if one killed it), stdout and
+// stderr.
+struct ToolOutput {
+  int code;
+  std::string out, err;
+};
+// Runs <build>/bin/<tool> <args> through the shell, as a user would type it (args are shell
+// words), with standard input from `stdin_file` when one is given.
+ToolOutput RunTool(absl::string_view tool, absl::string_view args, absl::string_view stdin_file = "");
+
 // A fresh directory under $TMPDIR, deleted with everything in it on destruction.
 class ScratchDir {
  public:

@@ -1,9 +1,6 @@
 // switchyard-bench and switchyard-membw as the benchmark scripts run them: the JSON they print
 // (the paired roofline of --roofline included) and their errors for bad flags.
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,24 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Output {
-  int code;
-  std::string out, err;
-};
-
-Output RunTool(const std::string& tool, const std::string& args) {
-  testing::ScratchDir dir;
-  const std::string cmd =
-      absl::StrCat(testing::BinDir(), "/", tool, " ", args, " > ", dir.File("out"), " 2> ", dir.File("err"));
-  const int rc = std::system(cmd.c_str());
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  return Output{WEXITSTATUS(rc), slurp(dir.File("out")), slurp(dir.File("err"))};
-}
+using Output = testing::ToolOutput;
+using testing::RunTool;
 
 TEST(BenchCliTest, RooflinePairsEveryMeasuredDecodeStepWithAReadOfTheWeights) {
   SWITCHYARD_REQUIRE_SHARED();

@@ -1,8 +1,5 @@
 // switchyard-generate as a user runs it: the --json document, teacher forcing, streaming text
 // and the errors for bad input.
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,24 +15,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Output {
-  int code;
-  std::string out, err;
-};
+using Output = testing::ToolOutput;
 
-Output RunGenerate(const std::string& args) {
-  testing::ScratchDir dir;
-  const std::string cmd = absl::StrCat(testing::BinDir(), "/switchyard-generate ", args, " > ", dir.File("out"), " 2> ",
-                                       dir.File("err"));
-  const int rc = std::system(cmd.c_str());
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  return Output{WEXITSTATUS(rc), slurp(dir.File("out")), slurp(dir.File("err"))};
-}
+Output RunGenerate(const std::string& args) { return testing::RunTool("switchyard-generate", args); }
 
 std::string Quote(const std::string& s) { return absl::StrCat("'", s, "'"); }  // prompts here have no quotes
 

@@ -1,10 +1,5 @@
 // `switchyard classify` as a user runs it: output format, --explain, --eval, standard input, and
 // exit code 2 with a message naming the file and line on bad input.
-#include <sys/wait.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,19 +15,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Output {
-  int code;
-  std::string out, err;
-};
-
-using testing::Slurp;
+using Output = testing::ToolOutput;
 
 Output RunSwitchyard(const std::string& args, const std::string& stdin_file = "") {
-  testing::ScratchDir dir;
-  std::string cmd = absl::StrCat(testing::BinDir(), "/switchyard ", args, " > ", dir.File("out"), " 2> ", dir.File("err"));
-  if (!stdin_file.empty()) absl::StrAppend(&cmd, " < ", stdin_file);
-  const int rc = std::system(cmd.c_str());
-  return Output{WEXITSTATUS(rc), Slurp(dir.File("out")), Slurp(dir.File("err"))};
+  return testing::RunTool("switchyard", args, stdin_file);
 }
 
 std::vector<nlohmann::json> Lines(const std::string& out) {
