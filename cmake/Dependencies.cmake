@@ -12,6 +12,7 @@ pkg_check_modules(ICU_UC REQUIRED IMPORTED_TARGET icu-uc)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(LIBSECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 find_package(yaml-cpp CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)   # base/command_line (libcli11-dev)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # policies/ guardrails
 # SHA-256 for policies/ (API key hashes, audit chain): OpenSSL's libcrypto (libssl-dev).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)

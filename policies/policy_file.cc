@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "policies/sha256.h"
 #include "yaml-cpp/yaml.h"
 
@@ -298,22 +299,9 @@ absl::StatusOr<std::shared_ptr<const Policy>> ParsePolicyFile(absl::string_view 
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such policy file"));
-    return absl::FailedPreconditionError(absl::StrCat(path, ": cannot open: ", std::strerror(err)));
-  }
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (static_cast<int64_t>(text.size()) > kMaxPolicyBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": larger than ", kMaxPolicyBytes, " bytes"));
-    }
-  }
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return ParsePolicyFile(text, path);
+  absl::StatusOr<std::string> text = ReadFile(path, static_cast<size_t>(kMaxPolicyBytes));
+  if (!text.ok()) return text.status();
+  return ParsePolicyFile(*text, path);
 }
 
 }  // namespace switchyard

@@ -15,11 +15,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/unique_fd.h"
 #include "sandbox/cgroup_limits.h"
 #include "sandbox/output_capture.h"
 #include "sandbox/sandbox_init.h"
 #include "sandbox/seccomp_filter.h"
-#include "sandbox/unique_fd.h"
 
 namespace switchyard::sandbox {
 namespace {

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "sandbox/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace switchyard::sandbox {
 namespace {

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "base/command_line.h"
 #include "nlohmann/json.hpp"
 #include "router/classify/classifier.h"
 #include "router/classify/confusion_matrix.h"
 #include "router/classify/labeled_prompts.h"
 #include "router/classify/shipped_model.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::classify {
 namespace {
@@ -122,9 +122,9 @@ void Measure(const Classifier& c, const std::string& set, const std::vector<Labe
 }
 
 int Main(int argc, char** argv) {
-  cli::Args args({"model", "dev", "data", "reps"}, {"help"});
+  cli::CommandLine args({"model", "dev", "data", "reps"}, {"help"});
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

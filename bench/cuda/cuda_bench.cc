@@ -33,13 +33,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "bench/cuda/bench_device.h"
 #include "bench/cuda/kernel_cases.h"
 #include "bench/cuda/model_bench.h"
 #include "nlohmann/json.hpp"
-#include "workers/engine/cli/args.h"
 #include "workers/engine/model/model_config.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard::cuda::bench {
 namespace {
@@ -92,7 +92,7 @@ absl::StatusOr<std::vector<int64_t>> IntList(const std::string& flag, const std:
   return out;
 }
 
-absl::StatusOr<Options> ParseOptions(const cli::Args& args) {
+absl::StatusOr<Options> ParseOptions(const cli::CommandLine& args) {
   Options o;
   o.model_dir = args.GetOr("model", "");
   o.config_path =
@@ -275,12 +275,12 @@ absl::StatusOr<bool> RunKernels(const Options& o, const ModelConfig& config, con
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"config", "model", "bench", "batches", "contexts", "context", "prompt", "reps", "warmup", "steps",
+  cli::CommandLine args({"config", "model", "bench", "batches", "contexts", "context", "prompt", "reps", "warmup", "steps",
                   "prefill-reps", "flush-mib", "copy-mib", "peak-gbs", "gemv-max-tokens", "block-size", "device",
                   "seed", "scratch"},
                  {"kv-f16", "no-graphs", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }
@@ -296,7 +296,7 @@ int Run(int argc, char** argv) {
   const std::string config_file = o.config_path.size() >= 5 && o.config_path.substr(o.config_path.size() - 5) == ".json"
                                       ? o.config_path
                                       : o.config_path + "/config.json";
-  auto text = ReadFileToString(config_file);
+  auto text = ReadFile(config_file);
   if (!text.ok()) return fail(text.status());
   auto config = ParseModelConfig(*text, config_file);
   if (!config.ok()) return fail(config.status());

@@ -15,11 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "nlohmann/json.hpp"
-#include "workers/engine/cli/args.h"
 #include "workers/engine/model/decode_cost.h"
 #include "workers/engine/model/model_config.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 namespace {
@@ -65,7 +65,7 @@ std::string ModelName(const std::string& path) {
 
 absl::StatusOr<Plan> MakePlan(const std::string& config_arg, const DecodeCostOptions& options, const Machine& m) {
   const std::string path = ConfigPath(config_arg);
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   auto config = ParseModelConfig(*text, path);
   if (!config.ok()) return config.status();
@@ -136,7 +136,7 @@ absl::StatusOr<std::vector<int64_t>> IntList(const std::string& flag, const std:
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"config", "configs", "batch", "batches", "context", "contexts", "bandwidth-gbs", "tflops",
+  cli::CommandLine args({"config", "configs", "batch", "batches", "context", "contexts", "bandwidth-gbs", "tflops",
                   "weight-bytes", "kv-bytes"},
                  {"table", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);

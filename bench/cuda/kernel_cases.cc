@@ -787,7 +787,7 @@ class AttentionCase final : public KernelCase {
       }
       double sum = 0;
       for (int64_t j = 0; j < n; ++j) sum += (score[j] = std::exp(score[j] - max));
-      // As tests/engine/backend/cuda/attention_kernels_test.cc derives it: score errors
+      // As tests/workers/engine/backend/cuda/attention_kernels_test.cc derives it: score errors
       // (1.25 d + 18) eps A move each weight by that relative amount, the output by twice it
       // times the largest |v|, and the two n-term sums add n eps each.
       const double delta = (1.25 * static_cast<double>(d_) + 18) * kU * a + 1e-6;

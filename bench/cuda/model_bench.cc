@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "bench/cuda/bench_device.h"
 #include "workers/engine/backend/cuda/runner/cuda_runner.h"
 #include "workers/engine/kv/kv_block_pool.h"
@@ -19,7 +20,6 @@
 #include "workers/engine/model/model_config.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/model/model_writer.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard::cuda::bench {
 namespace {
@@ -66,7 +66,7 @@ std::string ConfigFile(const std::string& arg) {
 // beside the weights; the runner needs none, so two empty JSON objects stand in for them.
 absl::StatusOr<std::string> WriteRandomWeights(const std::string& config_path, const std::string& dir, uint64_t seed) {
   const std::string path = ConfigFile(config_path);
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   auto c = ParseModelConfig(*text, path);
   if (!c.ok()) return c.status();

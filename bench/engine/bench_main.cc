@@ -21,9 +21,9 @@
 #include <random>
 #include <vector>
 
+#include "base/command_line.h"
 #include "bench/engine/read_loop.h"
 #include "workers/engine/backend/cpu/cpu_features.h"
-#include "workers/engine/cli/args.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/qwen3_runner.h"
 
@@ -46,8 +46,12 @@ double Median(std::vector<double> v) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile", "roofline"});
+  CommandLine args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile", "roofline"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
   auto tg = args.IntOr("gen-tokens", 128, 1, 1 << 20);

@@ -13,13 +13,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "base/command_line.h"
 #include "bench/engine/read_loop.h"
-#include "workers/engine/cli/args.h"
 
 int main(int argc, char** argv) {
   constexpr char kUsage[] = "usage: switchyard-membw [--mib 1024] [--threads 2] [--passes 5]\n";
-  switchyard::cli::Args args({"mib", "threads", "passes"}, {});
+  switchyard::cli::CommandLine args({"mib", "threads", "passes"}, {});
   if (auto s = args.Parse(argc, argv); !s.ok()) return switchyard::cli::UsageError("switchyard-membw", s, kUsage);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   auto mib = args.IntOr("mib", 1024, 16, 1 << 16);
   auto threads_arg = args.IntOr("threads", 2, 1, 256);
   auto passes_arg = args.IntOr("passes", 5, 1, 1000);

@@ -18,10 +18,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
 #include "grpcpp/grpcpp.h"
 #include "switchyard/v1/router.grpc.pb.h"
 #include "switchyard/v1/worker.grpc.pb.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -69,8 +69,12 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt", "temperature"}, {"help"});
+  CommandLine args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt", "temperature"}, {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   auto target = args.Required("target");
   auto concurrency = args.IntOr("concurrency", 1, 1, 4096);
   auto requests = args.IntOr("requests", 32, 1, 1 << 24);

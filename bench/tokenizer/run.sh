@@ -27,7 +27,7 @@ echo "$theirs"
 # The truth for token ids is the Hugging Face tokenizer (transformers.js): check ours on the corpus.
 node -e 'require("fs").writeFileSync(process.argv[2], JSON.stringify([require("fs").readFileSync(process.argv[1], "utf8")]))' \
   "$out/corpus.txt" "$out/corpus.json"
-node tests/engine/tokenizer/hf_tokenize.mjs scripts/npm "$out/corpus.json" "$out/corpus.txt.hf_ids.json"
+node tests/workers/engine/tokenizer/hf_tokenize.mjs scripts/npm "$out/corpus.json" "$out/corpus.txt.hf_ids.json"
 node -e '
 const fs = require("fs");
 const a = JSON.parse(fs.readFileSync(process.argv[1] + ".switchyard_ids.json")), b = JSON.parse(fs.readFileSync(process.argv[1] + ".hf_ids.json"))[0];

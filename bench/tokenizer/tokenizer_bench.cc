@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "workers/engine/cli/args.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "workers/engine/tokenizer/tokenizer.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace {
 
@@ -27,8 +27,12 @@ double Median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
-  switchyard::cli::Args args({"tokenizer", "corpus", "reps", "dump-ids"}, {});
+  switchyard::cli::CommandLine args({"tokenizer", "corpus", "reps", "dump-ids"}, {});
   if (auto s = args.Parse(argc, argv); !s.ok()) return switchyard::cli::UsageError("switchyard-bench-tokenizer", s, kUsage);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   auto tok_path = args.Required("tokenizer");
   auto corpus_path = args.Required("corpus");
   auto reps = args.IntOr("reps", 5, 1, 1000);
@@ -42,7 +46,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "switchyard-bench-tokenizer: %s\n", std::string(tok.status().message()).c_str());
     return 1;
   }
-  auto corpus = switchyard::ReadFileToString(*corpus_path);
+  auto corpus = switchyard::ReadFile(*corpus_path);
   if (!corpus.ok()) {
     std::fprintf(stderr, "switchyard-bench-tokenizer: %s\n", std::string(corpus.status().message()).c_str());
     return 1;

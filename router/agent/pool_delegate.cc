@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace switchyard {
@@ -80,7 +81,7 @@ absl::StatusOr<std::string> PoolDelegate::Ask(std::string_view role, std::string
         tried.push_back(replica);
         continue;
       }
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()), error);
+      return ToAbsl(grpc::Status(status.error_code(), error));
     }
   }
 }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 
 namespace switchyard::classify {
 namespace {
@@ -234,16 +235,9 @@ absl::StatusOr<ClassifierModel> ClassifierModel::Parse(absl::string_view bytes, 
 }
 
 absl::StatusOr<ClassifierModel> ClassifierModel::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    const std::string why = absl::StrCat(path, ": cannot open classifier model: ", std::strerror(err));
-    if (err == EACCES) return absl::PermissionDeniedError(why);
-    return absl::NotFoundError(why);
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return Parse(bytes, path);
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return absl::Status(bytes.status().code(), absl::StrCat("classifier model ", bytes.status().message()));
+  return Parse(*bytes, path);
 }
 
 absl::Status ClassifierModel::Save(const std::string& path) const {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "nlohmann/json.hpp"
 
 namespace switchyard::classify {
@@ -72,12 +73,9 @@ absl::StatusOr<std::vector<LabeledPrompt>> ReadLabeledPrompts(const std::string&
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return ParseLabeledPrompts(text, "<stdin>", group_field);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return ParseLabeledPrompts(text, path, group_field);
+  absl::StatusOr<std::string> file = ReadFile(path);
+  if (!file.ok()) return file.status();
+  return ParseLabeledPrompts(*file, path, group_field);
 }
 
 }  // namespace switchyard::classify

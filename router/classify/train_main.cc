@@ -12,12 +12,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/command_line.h"
 #include "nlohmann/json.hpp"
 #include "router/classify/classifier.h"
 #include "router/classify/confusion_matrix.h"
 #include "router/classify/labeled_prompts.h"
 #include "router/classify/trainer.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::classify {
 namespace {
@@ -151,11 +151,11 @@ int CrossValidateFamilies(const TrainerOptions& opt, const std::vector<std::stri
 }
 
 int Main(int argc, char** argv) {
-  cli::Args args({"data", "out", "dev", "epochs", "learning-rate", "l2", "seed", "hash-bits", "char-min-n",
+  cli::CommandLine args({"data", "out", "dev", "epochs", "learning-rate", "l2", "seed", "hash-bits", "char-min-n",
                   "char-max-n", "top-features", "min-rows"},
                  {"no-write", "help", "cv-families"});
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

@@ -4,8 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
 #include "policies/audit_log.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -53,13 +53,13 @@ int Verify(const std::string& path, std::FILE* out, std::FILE* err) {
 }  // namespace
 
 int RunAudit(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({}, {"help"});
+  CommandLine args({}, {"help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
   };
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }

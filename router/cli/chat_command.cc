@@ -9,15 +9,16 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "grpcpp/grpcpp.h"
 #include "switchyard/v1/router.grpc.pb.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -37,14 +38,6 @@ call (of TOOL, or of any tool with required) by constrained decoding. The API ke
 --interactive reads one message per line from stdin and keeps the conversation (/reset starts
 a new one, /exit or end of input leaves).
 )";
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("--docs: cannot read ", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct TurnOptions {
   std::string router;
@@ -132,14 +125,14 @@ int SendTurn(v1::Router::Stub& stub, const v1::ChatRequest& req, const TurnOptio
 }  // namespace
 
 int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
+  CommandLine args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
             {"no-thinking", "interactive", "help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
   };
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }
@@ -167,7 +160,7 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   if (auto docs = args.Get("docs")) {
     for (absl::string_view path : absl::StrSplit(*docs, ',', absl::SkipEmpty())) {
       auto text = ReadFile(std::string(path));
-      if (!text.ok()) return usage(text.status());
+      if (!text.ok()) return usage(absl::Status(text.status().code(), absl::StrCat("--docs: ", text.status().message())));
       v1::Document* d = req.add_documents();
       d->set_name(std::string(path.substr(path.rfind('/') == absl::string_view::npos ? 0 : path.rfind('/') + 1)));
       d->set_text(*std::move(text));

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
 #include "nlohmann/json.hpp"
 #include "router/classify/classifier.h"
 #include "router/classify/confusion_matrix.h"
 #include "router/classify/labeled_prompts.h"
 #include "router/classify/shipped_model.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -40,13 +40,13 @@ std::string Dump(const nlohmann::json& j) {
 }  // namespace
 
 int RunClassify(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"model", "explain", "by"}, {"eval", "json", "help"});
+  CommandLine args({"model", "explain", "by"}, {"eval", "json", "help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
   };
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }

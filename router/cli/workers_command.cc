@@ -4,10 +4,10 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "base/command_line.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "switchyard/v1/router.grpc.pb.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard::cli {
 namespace {
@@ -22,13 +22,13 @@ and queued sequences, free KV-cache blocks, last error. --json prints one JSON a
 }  // namespace
 
 int RunWorkers(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  Args args({"router", "timeout-s"}, {"json", "help"});
+  CommandLine args({"router", "timeout-s"}, {"json", "help"});
   auto usage = [&](const absl::Status& s) {
     std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
     return 2;
   };
   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, out);
     return 0;
   }

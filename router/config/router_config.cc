@@ -4,7 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "workers/engine/util/mapped_file.h"
+#include "base/read_file.h"
 #include "yaml-cpp/yaml.h"
 
 namespace switchyard {
@@ -236,7 +236,7 @@ absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view yaml, absl::str
 }
 
 absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path) {
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   auto config = ParseRouterConfig(*text, path);
   if (config.ok() && !config->policy_file.empty() && config->policy_file.front() != '/') {

@@ -7,6 +7,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "router/gateway/openai_error.h"
 #include "router/gateway/openai_response.h"
@@ -23,7 +24,7 @@ HttpResponse ErrorResponse(const HttpError& e) {
 }
 
 HttpError FromGrpc(const grpc::Status& s) {
-  return ToHttpError(absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message()));
+  return ToHttpError(ToAbsl(s));
 }
 
 class ChatCall final : public grpc::ClientReadReactor<v1::ChatEvent>, public std::enable_shared_from_this<ChatCall> {

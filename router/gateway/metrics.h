@@ -11,7 +11,7 @@
 #define SWITCHYARD_ROUTER_GATEWAY_METRICS_H_
 
 #include "absl/strings/string_view.h"
-#include "proto/metrics/registry.h"
+#include "common/metrics/registry.h"
 
 namespace switchyard::gateway {
 

@@ -1,5 +1,5 @@
 // Small helpers the Router service's handlers share: trace ids, the `authorization` metadata,
-// and absl::Status -> grpc::Status.
+// and (through common/grpc_status.h) absl::Status -> grpc::Status.
 #ifndef SWITCHYARD_ROUTER_SERVICE_CALL_METADATA_H_
 #define SWITCHYARD_ROUTER_SERVICE_CALL_METADATA_H_
 
@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace switchyard {
@@ -23,10 +24,6 @@ inline std::string Authorization(const grpc::CallbackServerContext& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find("authorization");
   return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
-inline grpc::Status ToGrpc(const absl::Status& s) {
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
 }  // namespace switchyard

@@ -19,24 +19,24 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
+#include "common/json_log.h"
+#include "common/metrics/metrics_http_server.h"
+#include "common/metrics/registry.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "nlohmann/json.hpp"
 #include "policies/audit_log.h"
 #include "policies/policy_file_watcher.h"
 #include "policies/policy_store.h"
-#include "proto/metrics/json_log.h"
-#include "proto/metrics/registry.h"
 #include "router/classify/classifier.h"
 #include "router/classify/shipped_model.h"
 #include "router/config/router_config.h"
 #include "router/gateway/gateway.h"
-#include "router/gateway/http_server.h"
 #include "router/pools/worker_pools.h"
 #include "router/service/policy_gate.h"
 #include "router/service/router_metrics.h"
 #include "router/service/router_service.h"
-#include "workers/engine/cli/args.h"
 
 namespace switchyard {
 namespace {
@@ -50,32 +50,6 @@ void Log(const char* level, const char* event, nlohmann::json fields = nlohmann:
   metrics::LogLine("router", level, event, std::move(fields));
 }
 
-// GET /metrics on its own port (the gateway's server, with no other path).
-absl::StatusOr<std::unique_ptr<gateway::HttpServer>> ServeMetrics(const std::string& listen,
-                                                                   const metrics::Registry& registry) {
-  gateway::HttpServer::Options options;
-  options.listen = listen;
-  options.max_body_bytes = 4096;
-  options.read_timeout = std::chrono::milliseconds(5000);
-  options.threads = 1;
-  return gateway::HttpServer::Start(
-      options,
-      [&registry](std::shared_ptr<gateway::HttpExchange> e) {
-        namespace http = gateway::http;
-        const bool found = e->path() == "/metrics";
-        const bool get = e->request().method() == http::verb::get;
-        gateway::HttpResponse r{found && get ? http::status::ok
-                                : found      ? http::status::method_not_allowed
-                                             : http::status::not_found,
-                                11};
-        r.set(http::field::content_type, found && get ? "text/plain; version=0.0.4" : "text/plain");
-        if (found && !get) r.set(http::field::allow, "GET");
-        r.body() = found && get ? registry.Render() : found ? "use GET\n" : "only /metrics is served here\n";
-        e->Respond(std::move(r));
-      },
-      nullptr);
-}
-
 bool AllPoolsHealthy(WorkerPools& pools, const RouterConfig& config) {
   for (const auto& [role, pool] : config.pools) {
     if (!pools.Pick(role).ok()) return false;
@@ -84,9 +58,9 @@ bool AllPoolsHealthy(WorkerPools& pools, const RouterConfig& config) {
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"config", "listen", "http-listen", "metrics-listen", "ready-timeout-ms"}, {"help"});
+  cli::CommandLine args({"config", "listen", "http-listen", "metrics-listen", "ready-timeout-ms"}, {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }
@@ -185,9 +159,9 @@ int Run(int argc, char** argv) {
     Log("info", "http_listening", {{"address", http->address()}, {"max_body_bytes", config->http.max_body_bytes},
                                    {"read_timeout_ms", config->http.read_timeout_ms}});
   }
-  std::unique_ptr<gateway::HttpServer> metrics_http;
+  std::unique_ptr<MetricsHttpServer> metrics_http;
   if (auto l = args.Get("metrics-listen")) {
-    auto m = ServeMetrics(*l, registry);
+    auto m = MetricsHttpServer::Start(*l, [&registry] { return registry.Render(); });
     if (!m.ok()) {
       Log("error", "metrics_listen_failed", {{"address", *l}, {"error", std::string(m.status().message())}});
       server->Shutdown(std::chrono::system_clock::now());

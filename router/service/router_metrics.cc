@@ -8,11 +8,6 @@
 #include "tools/builtin_tools.h"
 
 namespace switchyard {
-std::string StatusCodeName(grpc::StatusCode code) {
-  // gRPC's codes are absl's, number for number; absl names them as gRPC does (UNAVAILABLE, ...).
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
 RouterMetrics::RouterMetrics(metrics::Registry& registry)
     : registry_(registry),
       requests_(registry.AddCounter("switchyard_router_requests_total",

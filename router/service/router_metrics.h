@@ -25,8 +25,9 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/grpc_status.h"
+#include "common/metrics/registry.h"
 #include "grpcpp/grpcpp.h"
-#include "proto/metrics/registry.h"
 #include "router/pools/worker_pools.h"
 #include "switchyard/v1/router.pb.h"
 
@@ -69,9 +70,6 @@ class RouterMetrics {
   metrics::GaugeFamily& worker_running_;
   metrics::GaugeFamily& worker_queued_;
 };
-
-// "OK", "UNAVAILABLE", ...: gRPC's name for the code.
-std::string StatusCodeName(grpc::StatusCode code);
 
 // The outcome label of a run_code result: ok, nonzero, timeout, killed, or error (the sandbox
 // could not run it).

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace switchyard::workflows {
@@ -46,8 +47,7 @@ void RouterBackend::Prepare(grpc::ClientContext* ctx, absl::Time deadline) const
 absl::Status RouterBackend::FromGrpc(const grpc::Status& s) const {
   std::string message = s.error_message();
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) absl::StrAppend(&message, " (is a router running at ", target_, "?)");
-  // grpc::StatusCode and absl::StatusCode share google.rpc.Code's numbering.
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), message);
+  return ToAbsl(grpc::Status(s.error_code(), message));
 }
 
 v1::ChatRequest RouterBackend::BuildChatRequest(absl::string_view role, const std::vector<Message>& messages,

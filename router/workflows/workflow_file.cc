@@ -13,8 +13,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/read_file.h"
 #include "router/workflows/reference_scope.h"
-#include "router/workflows/text_file.h"
 #include "router/workflows/workflow_inputs.h"
 #include "yaml-cpp/yaml.h"
 
@@ -646,7 +646,7 @@ absl::StatusOr<Workflow> ParseWorkflow(absl::string_view yaml, absl::string_view
 }
 
 absl::StatusOr<Workflow> LoadWorkflowFile(const std::string& path) {
-  auto text = ReadTextFile(path, kMaxWorkflowBytes);
+  auto text = ReadFile(path, kMaxWorkflowBytes);
   if (!text.ok()) return text.status();
   return ParseWorkflow(*text, path);
 }

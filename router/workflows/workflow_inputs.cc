@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "router/workflows/text_file.h"
+#include "base/read_file.h"
 
 namespace switchyard::workflows {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kMaxInputFileBytes = 16 << 20;  // a contract or a paper, not a data set
 
 absl::StatusOr<std::string> ReadInputFile(const std::string& input, const std::string& path) {
-  auto text = ReadTextFile(path, kMaxInputFileBytes);
+  auto text = ReadFile(path, kMaxInputFileBytes);
   if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("input \"", input, "\": ", text.status().message()));
   return text;
 }

@@ -15,10 +15,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/engine/runtime/fixture_reference.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/tiny_qwen_model.h"
+#include "tests/workers/engine/runtime/fixture_reference.h"
 #include "workers/engine/backend/cuda/cuda_device.h"
 
 namespace switchyard {

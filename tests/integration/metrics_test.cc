@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -104,12 +105,8 @@ std::string Eventually(const std::function<std::string()>& get, const std::funct
   return v;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// The whole log so far ("" before the process has written it).
+std::string ReadLog(const std::string& path) { return ReadFile(path).value_or(""); }
 
 // The JSON log line with this event and trace id, or null.
 Json FindLogLine(const std::string& log, const std::string& event, const std::string& trace_id) {
@@ -232,9 +229,9 @@ TEST_F(MetricsProcessTest, OneChatIsCountedAndLoggedOnBothSides) {
 
   // One request, one trace id, a line on each side.
   Json done;
-  Eventually([&] { return ReadFile(dir_->File("worker.log")); },
+  Eventually([&] { return ReadLog(dir_->File("worker.log")); },
              [&](const std::string& log) { return !(done = FindLogLine(log, "request_done", trace_id)).is_null(); });
-  ASSERT_FALSE(done.is_null()) << ReadFile(dir_->File("worker.log"));
+  ASSERT_FALSE(done.is_null()) << ReadLog(dir_->File("worker.log"));
   EXPECT_EQ(done["service"], "worker");
   EXPECT_EQ(done["status"], "OK");
   EXPECT_EQ(done["role"], "coder");
@@ -242,8 +239,8 @@ TEST_F(MetricsProcessTest, OneChatIsCountedAndLoggedOnBothSides) {
   EXPECT_EQ(done["completion_tokens"], 8);
   EXPECT_TRUE(done["ttft_ms"].is_number_integer());
   EXPECT_TRUE(done["duration_ms"].is_number_integer());
-  const Json chat_done = FindLogLine(ReadFile(dir_->File("router.log")), "chat_done", trace_id);
-  ASSERT_FALSE(chat_done.is_null()) << ReadFile(dir_->File("router.log"));
+  const Json chat_done = FindLogLine(ReadLog(dir_->File("router.log")), "chat_done", trace_id);
+  ASSERT_FALSE(chat_done.is_null()) << ReadLog(dir_->File("router.log"));
   EXPECT_EQ(chat_done["service"], "router");
   EXPECT_EQ(chat_done["status"], "OK");
   EXPECT_EQ(chat_done["role"], "coder");

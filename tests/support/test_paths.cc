@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 
 namespace switchyard::testing {
 namespace fs = std::filesystem;
@@ -43,12 +44,7 @@ std::optional<std::string> QwenTokenizerDir() {
 
 std::string SourceDir() { return SWITCHYARD_SOURCE_DIR; }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
 
 ToolOutput RunTool(absl::string_view tool, absl::string_view args, absl::string_view stdin_file) {
   ScratchDir dir;

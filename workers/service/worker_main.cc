@@ -21,18 +21,18 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
+#include "base/progress_bar.h"
+#include "common/json_log.h"
+#include "common/metrics/metrics_http_server.h"
+#include "common/metrics/registry.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "nlohmann/json.hpp"
-#include "proto/metrics/json_log.h"
-#include "proto/metrics/registry.h"
-#include "workers/engine/cli/args.h"
-#include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/model_runner_factory.h"
 #include "workers/engine/sched/engine.h"
 #include "workers/engine/tokenizer/tokenizer.h"
-#include "workers/service/metrics_http_server.h"
 #include "workers/service/request_adapter.h"
 #include "workers/service/worker_metrics.h"
 #include "workers/service/worker_service.h"
@@ -59,11 +59,11 @@ void Log(const char* level, const char* event, nlohmann::json fields = nlohmann:
 }
 
 int Run(int argc, char** argv) {
-  cli::Args args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype",
+  cli::CommandLine args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype",
                   "activations", "device", "metrics-listen"},
                  {"help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

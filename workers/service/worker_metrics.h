@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/metrics/registry.h"
 #include "grpcpp/grpcpp.h"
-#include "proto/metrics/registry.h"
 #include "workers/engine/sched/engine.h"
 
 namespace switchyard {

@@ -8,7 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "proto/metrics/json_log.h"
+#include "common/json_log.h"
 
 namespace switchyard {
 namespace {
@@ -207,10 +207,6 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::GenerateEvent>
 };
 
 }  // namespace
-
-grpc::Status ToGrpc(const absl::Status& s) {
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
-}
 
 WorkerService::WorkerService(WorkerIdentity identity, WorkerMetrics* metrics)
     : identity_(std::move(identity)),

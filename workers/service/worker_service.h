@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "common/grpc_status.h"
 #include "switchyard/v1/worker.grpc.pb.h"
 #include "workers/engine/sched/engine.h"
 #include "workers/service/request_adapter.h"
@@ -51,9 +52,6 @@ class WorkerService final : public v1::Worker::CallbackService {
   std::atomic<Engine*> engine_{nullptr};
   std::atomic<const RequestAdapter*> adapter_{nullptr};
 };
-
-// The gRPC status for an absl::Status (same codes, same message).
-grpc::Status ToGrpc(const absl::Status& s);
 
 }  // namespace switchyard
 

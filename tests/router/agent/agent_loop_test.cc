@@ -102,11 +102,20 @@ struct RunResult {
   std::vector<v1::ChatEvent> events;
   grpc::Status status;
   std::string text;
-  std::vector<v1::ToolResult> results;
+  std::vector<v1::ToolResult> results;  // in the order they streamed: parallel calls finish in any order
   std::vector<v1::StepTrace> steps;
   v1::RunTrace trace;
   v1::Finish finish;
   std::string kinds;  // one letter per event: R route, T text, C call, X result, S step, Z trace, F finish
+
+  // The result of call `id` (an empty result, and a failure, when there is none).
+  v1::ToolResult Result(const std::string& id) const {
+    for (const v1::ToolResult& t : results) {
+      if (t.tool_call_id() == id) return t;
+    }
+    ADD_FAILURE() << "no tool result for call " << id;
+    return {};
+  }
 };
 
 class AgentLoopTest : public ::testing::Test {
@@ -340,10 +349,10 @@ TEST_F(AgentLoopTest, ArgumentsThatBreakTheSchemaGoBackToTheModel) {
   const RunResult r = Send(Ask("Find it.", {"search_documents"}));
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
   ASSERT_EQ(r.results.size(), 2u);
-  EXPECT_FALSE(r.results[0].ok());
-  EXPECT_THAT(r.results[0].error(), HasSubstr("query"));
-  EXPECT_FALSE(r.results[1].ok());
-  EXPECT_THAT(r.results[1].error(), HasSubstr("read_file"));
+  EXPECT_FALSE(r.Result("c1").ok());
+  EXPECT_THAT(r.Result("c1").error(), HasSubstr("query"));
+  EXPECT_FALSE(r.Result("c2").ok());
+  EXPECT_THAT(r.Result("c2").error(), HasSubstr("read_file"));
   EXPECT_EQ(reasoning().requests().size(), 2u);
   EXPECT_EQ(r.trace.end_reason(), "stop");
 }
@@ -629,9 +638,10 @@ TEST_F(AgentPolicyTest, ToolsAreDeniedByDefaultAndEveryCallIsAudited) {
   r = Send(Ask("x", {"search_documents", "ask_coder"}), "sk-acme-1");
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
   ASSERT_EQ(r.results.size(), 2u);
-  EXPECT_TRUE(r.results[0].ok());
-  EXPECT_FALSE(r.results[1].ok());
-  EXPECT_THAT(r.results[1].error(), HasSubstr("tenant 'acme' may not use role 'coder'"));
+  // The two calls run in parallel: their results are read by call id, not by arrival.
+  EXPECT_TRUE(r.Result("c1").ok());
+  EXPECT_FALSE(r.Result("c2").ok());
+  EXPECT_THAT(r.Result("c2").error(), HasSubstr("tenant 'acme' may not use role 'coder'"));
   EXPECT_TRUE(coder().requests().empty());
 
   const std::vector<nlohmann::json> events = AuditEvents();

@@ -53,7 +53,7 @@ TEST(RunCliTest, ABadFileIsExitTwoWithFileLineAndKey) {
 TEST(RunCliTest, MissingFileAndUsageErrorsAreExitTwo) {
   Output missing = RunCli("/nonexistent/flow.yaml");
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.err, "switchyard run: /nonexistent/flow.yaml: no such file\n");
+  EXPECT_EQ(missing.err, "switchyard run: /nonexistent/flow.yaml: cannot open: No such file or directory\n");
   Output none = RunCli("");
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_TRUE(absl::StartsWith(none.err, "switchyard run: missing FILE.yaml\n\nusage: switchyard run")) << none.err;

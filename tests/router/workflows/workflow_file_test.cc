@@ -261,7 +261,7 @@ TEST(WorkflowFileTest, TheExamplesLoad) {
 TEST(WorkflowFileTest, MissingFileIsNotFound) {
   auto wf = LoadWorkflowFile("/nonexistent/flow.yaml");
   EXPECT_EQ(wf.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(wf.status().message(), "/nonexistent/flow.yaml: no such file");
+  EXPECT_EQ(wf.status().message(), "/nonexistent/flow.yaml: cannot open: No such file or directory");
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST(WorkflowInputsTest, Errors) {
   EXPECT_EQ(ResolveInputs(wf, {{"spec", "x"}, {"ratio", "nan"}}).status().message(),
             "input \"ratio\": expected a number, got \"nan\"");
   EXPECT_EQ(ResolveInputs(wf, {{"spec", "@/nonexistent/spec.txt"}}).status().message(),
-            "input \"spec\": /nonexistent/spec.txt: no such file");
+            "input \"spec\": /nonexistent/spec.txt: cannot open: No such file or directory");
   EXPECT_EQ(ResolveInputs(Load("steps: [{id: a, role: coder, prompt: x}]"), {{"x", "1"}}).status().message(),
             "unknown input \"x\": workflow \"wf\" declares no inputs");
 }

@@ -1,19 +1,19 @@
 #include "workers/engine/cli/generate_input.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "workers/engine/chat/chat_messages.h"
 #include "workers/engine/chat/chat_template.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard::cli {
 
-absl::StatusOr<std::vector<int32_t>> BuildPromptTokens(const Args& args, const LoadedModel& model, const Tokenizer& tok) {
+absl::StatusOr<std::vector<int32_t>> BuildPromptTokens(const CommandLine& args, const LoadedModel& model, const Tokenizer& tok) {
   if (!args.Has("messages") && !args.Has("chat")) {
     return tok.Encode(args.GetOr("prompt", ""), {.parse_special = !args.Has("plain-text")});
   }
   std::vector<ChatMessage> messages;
   if (auto path = args.Get("messages")) {
-    auto text = ReadFileToString(*path);
+    auto text = ReadFile(*path);
     if (!text.ok()) return text.status();
     auto parsed = ParseChatMessages(*text, *path);
     if (!parsed.ok()) return parsed.status();

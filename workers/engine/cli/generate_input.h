@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "workers/engine/cli/args.h"
+#include "base/command_line.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/tokenizer/tokenizer.h"
 
 namespace switchyard::cli {
 
-absl::StatusOr<std::vector<int32_t>> BuildPromptTokens(const Args& args, const LoadedModel& model, const Tokenizer& tok);
+absl::StatusOr<std::vector<int32_t>> BuildPromptTokens(const CommandLine& args, const LoadedModel& model, const Tokenizer& tok);
 
 }  // namespace switchyard::cli
 

@@ -9,10 +9,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/command_line.h"
+#include "base/progress_bar.h"
 #include "nlohmann/json.hpp"
-#include "workers/engine/cli/args.h"
 #include "workers/engine/cli/generate_input.h"
-#include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/runtime/generator.h"
 #include "workers/engine/runtime/model_runner_factory.h"
@@ -42,12 +42,12 @@ int Fail(const absl::Status& s) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "prompt", "messages", "max-tokens", "temperature", "top-p", "top-k", "min-p", "seed",
+  CommandLine args({"model", "prompt", "messages", "max-tokens", "temperature", "top-p", "top-k", "min-p", "seed",
              "repetition-penalty", "presence-penalty", "frequency-penalty", "stop", "threads", "kv-cache-tokens",
              "force-tokens", "enable-thinking", "weights", "device"},
             {"chat", "json", "plain-text", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/command_line.h"
+#include "base/progress_bar.h"
 #include "workers/engine/backend/cuda/cuda_device.h"
-#include "workers/engine/cli/args.h"
-#include "workers/engine/cli/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/model/qwen3_tensors.h"
 #include "workers/engine/tokenizer/tokenizer.h"
@@ -37,9 +37,9 @@ std::string Printable(absl::string_view bytes) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "text"}, {"plain-text", "help"});
+  CommandLine args({"model", "text"}, {"plain-text", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "workers/engine/cli/args.h"
-#include "workers/engine/cli/progress_bar.h"
+#include "base/command_line.h"
+#include "base/progress_bar.h"
 #include "workers/engine/model/model_loader.h"
 #include "workers/engine/model/model_writer.h"
 
@@ -38,11 +38,11 @@ std::string DefaultTokenizerDir() {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"out", "shape", "seed", "dtype", "shards", "tokenizer", "hidden", "layers", "heads", "kv-heads",
+  CommandLine args({"out", "shape", "seed", "dtype", "shards", "tokenizer", "hidden", "layers", "heads", "kv-heads",
              "head-dim", "ffn", "experts", "topk", "moe-ffn", "threads"},
             {"tied", "untied", "tied-lm-head-copy", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }

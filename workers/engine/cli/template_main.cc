@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_line.h"
+#include "base/read_file.h"
 #include "workers/engine/chat/chat_messages.h"
 #include "workers/engine/chat/chat_template.h"
-#include "workers/engine/cli/args.h"
 #include "workers/engine/model/tokenizer_config.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard::cli {
 namespace {
@@ -36,9 +36,9 @@ int Fail(const absl::Status& s) {
 }
 
 int Run(int argc, char** argv) {
-  Args args({"model", "messages", "tools", "enable-thinking"}, {"no-generation-prompt", "help"});
+  CommandLine args({"model", "messages", "tools", "enable-thinking"}, {"no-generation-prompt", "help"});
   if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.Has("help")) {
+  if (args.HelpRequested()) {
     std::fputs(kUsage, stdout);
     return 0;
   }
@@ -60,13 +60,13 @@ int Run(int argc, char** argv) {
   if (!config.ok()) return Fail(config.status());
   auto tmpl = ChatTemplate::Create(config->chat_template);
   if (!tmpl.ok()) return Fail(tmpl.status());
-  auto text = ReadFileToString(*messages_path);
+  auto text = ReadFile(*messages_path);
   if (!text.ok()) return Fail(text.status());
   auto messages = ParseChatMessages(*text, *messages_path);
   if (!messages.ok()) return Fail(messages.status());
   std::vector<ChatTool> tools;
   if (auto tools_path = args.Get("tools")) {
-    auto t = ReadFileToString(*tools_path);
+    auto t = ReadFile(*tools_path);
     if (!t.ok()) return Fail(t.status());
     auto parsed = ParseChatTools(*t, *tools_path);
     if (!parsed.ok()) return Fail(parsed.status());

@@ -1,8 +1,8 @@
 #include "workers/engine/model/generation_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "workers/engine/util/json_reader.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 namespace {
@@ -77,7 +77,7 @@ absl::StatusOr<GenerationConfig> ParseGenerationConfig(absl::string_view json, a
 
 absl::StatusOr<GenerationConfig> LoadGenerationConfig(const std::string& dir) {
   const std::string path = dir + "/generation_config.json";
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (absl::IsNotFound(text.status())) return GenerationConfig{};
   if (!text.ok()) return text.status();
   return ParseGenerationConfig(*text, path);

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "workers/engine/util/json_reader.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 namespace {
@@ -243,7 +243,7 @@ absl::StatusOr<ModelConfig> ParseModelConfig(absl::string_view json, absl::strin
 
 absl::StatusOr<ModelConfig> LoadModelConfig(const std::string& dir) {
   const std::string path = dir + "/config.json";
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   return ParseModelConfig(*text, path);
 }

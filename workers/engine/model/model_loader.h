@@ -22,12 +22,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "workers/engine/util/huge_page_buffer.h"
+#include "base/progress.h"
 #include "workers/engine/model/generation_config.h"
 #include "workers/engine/model/model_config.h"
 #include "workers/engine/model/safetensors.h"
 #include "workers/engine/model/tokenizer_config.h"
-#include "workers/engine/util/progress.h"
+#include "workers/engine/util/huge_page_buffer.h"
 
 namespace switchyard {
 

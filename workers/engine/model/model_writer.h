@@ -17,8 +17,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/progress.h"
 #include "workers/engine/util/dtype.h"
-#include "workers/engine/util/progress.h"
 
 namespace switchyard {
 

@@ -17,8 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/mapped_file.h"
 #include "workers/engine/util/dtype.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 

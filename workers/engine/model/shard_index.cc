@@ -5,8 +5,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "workers/engine/util/json_reader.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 
@@ -56,7 +56,7 @@ absl::StatusOr<ShardIndex> ParseShardIndex(absl::string_view json, absl::string_
 
 absl::StatusOr<ShardIndex> LoadShardIndex(const std::string& dir) {
   const std::string path = dir + "/model.safetensors.index.json";
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   auto index = ParseShardIndex(*text, path);
   if (!index.ok()) return index.status();

@@ -4,8 +4,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/read_file.h"
 #include "workers/engine/util/json_reader.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 namespace {
@@ -93,7 +93,7 @@ absl::StatusOr<TokenizerConfig> ParseTokenizerConfig(absl::string_view json, abs
 
 absl::StatusOr<TokenizerConfig> LoadTokenizerConfig(const std::string& dir) {
   const std::string path = dir + "/tokenizer_config.json";
-  auto text = ReadFileToString(path);
+  auto text = ReadFile(path);
   TokenizerConfig c;
   if (!absl::IsNotFound(text.status())) {
     if (!text.ok()) return text.status();
@@ -102,7 +102,7 @@ absl::StatusOr<TokenizerConfig> LoadTokenizerConfig(const std::string& dir) {
     c = std::move(*parsed);
   }
   if (c.chat_template.empty() && c.named_chat_templates.empty()) {
-    auto jinja = ReadFileToString(dir + "/chat_template.jinja");
+    auto jinja = ReadFile(dir + "/chat_template.jinja");
     if (jinja.ok()) {
       c.chat_template = std::move(*jinja);
     } else if (!absl::IsNotFound(jinja.status())) {

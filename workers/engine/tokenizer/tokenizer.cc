@@ -5,10 +5,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/mapped_file.h"
 #include "workers/engine/tokenizer/byte_level.h"
 #include "workers/engine/tokenizer/utf8.h"
 #include "workers/engine/util/json_reader.h"
-#include "workers/engine/util/mapped_file.h"
 
 namespace switchyard {
 namespace {
