@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libboost-dev libboost-context-dev libboost-fiber-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
+  libcli11-dev                                   # base/command_line
   libpcre2-dev libre2-dev libicu-dev
   libseccomp-dev libsqlite3-dev
   libssl-dev                                     # SHA-256 for policies/ (API keys, audit chain)
