@@ -8,7 +8,6 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
@@ -270,20 +269,6 @@ TEST_P(KernelTest, ComparisonCatchesAKernelWithATailBug) {
   }
   // And an element the kernel never writes stays poisoned: NaN never compares close.
   EXPECT_FALSE(Close({NAN}, {0.0f}, [](size_t) { return 1e30; }));
-}
-
-// How fast the emulator runs a real kernel, for the record (no bound: CI machines vary).
-TEST(KernelSpeedTest, RmsNorm1024x1024OnTheEmulator) {
-  cudaDeviceReset();
-  const int64_t rows = 1024, n = 1024;
-  std::mt19937_64 rng(7);
-  DeviceBuffer<float> x(Random(static_cast<size_t>(rows * n), rng)), w(Random(static_cast<size_t>(n), rng)),
-      y(static_cast<size_t>(rows * n));
-  const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(RmsNorm(x.get(), w.get(), y.get(), rows, n, 1e-6f, nullptr).ok());
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("emulator: RmsNorm f32 1024x1024 (1024 blocks x 256 threads) in %.1f ms\n", ms);
-  RecordProperty("rms_norm_1024x1024_ms", static_cast<int>(ms));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothOrders, KernelTest,

@@ -1,5 +1,5 @@
-// Constrained decoding's cost per token, on a real-shaped model (not a ctest; run by hand):
-//   mask_overhead_bench [MODEL_DIR] [TOKENS]   (default build/bench/qwen3-0.6b-shape/hf, 48)
+// switchyard-bench-grammar: constrained decoding's cost per token, on a real-shaped model:
+//   switchyard-bench-grammar [MODEL_DIR] [TOKENS]   (default build/bench/qwen3-0.6b-shape/hf, 48)
 // 1. Decode tok/s of the same prompt and seed, unconstrained and under a tool-call grammar.
 // 2. The constraint alone (mask + Accept) per token, replaying the constrained output with a
 //    fresh grammar (every mask computed: the first request for a schema) and again (cached).
