@@ -81,6 +81,81 @@ void SyncParentDirectory(const std::string& path) {
   ::close(dfd);
 }
 
+// A torn tail: the bytes after the last '\n' of a file of `size` bytes, left by a crash in the
+// middle of an Append; empty when the file ends on a whole line. That record was never
+// acknowledged (Append fsyncs the whole line before returning).
+absl::StatusOr<std::string> ReadTornTail(int fd, int64_t size, const std::string& path) {
+  if (size == 0) return std::string();
+  char last = 0;
+  if (::pread(fd, &last, 1, size - 1) != 1) return ErrnoStatus("read", path, errno);
+  if (last == '\n') return std::string();
+  return ReadLineEndingAt(fd, size, path);
+}
+
+// Where the chain goes on: the seq of the next record and the hash it must carry as prev.
+struct ChainEnd {
+  int64_t next_seq = 1;
+  std::string prev{kAuditGenesisHash};
+};
+
+// The chain's end after the whole lines (the first `complete` bytes). DataLoss when the last of
+// them is not an audit record.
+absl::StatusOr<ChainEnd> ReadChainEnd(int fd, int64_t complete, const std::string& path) {
+  ChainEnd end;
+  if (complete == 0) return end;
+  auto line = ReadLineEndingAt(fd, complete - 1, path);
+  if (!line.ok()) return line.status();
+  auto head = ParseAuditRecordHead(*line);
+  if (!head.ok()) {
+    // Not a crash (every complete line was written whole): an edit, which verification must see
+    // before anything is appended after it.
+    return absl::DataLossError(absl::StrCat(path, ": the last line is not an audit record (", head.status().message(),
+                                            "); run the audit verifier and repair the file before appending"));
+  }
+  end.next_seq = head->seq + 1;
+  end.prev = Sha256Hex(*line);
+  return end;
+}
+
+// Repairs a torn tail that follows the first `complete` bytes: ends the line when the record is
+// whole and chained, else sets its bytes aside in `path`.torn and cuts them off. Updates *end and
+// *size; returns what was done, in words, for AuditLog::repair().
+absl::StatusOr<std::string> RepairTornTail(int fd, const std::string& path, const std::string& tail, int64_t complete,
+                                           ChainEnd* end, int64_t* size) {
+  // Append writes `{"seq":N,` first, so a torn write starts with (a prefix of) that. Anything
+  // else is not ours to cut: an edit, or `path` names some other file.
+  const std::string start = absl::StrCat(R"({"seq":)", end->next_seq, ",");
+  const size_t n = std::min(start.size(), tail.size());
+  if (tail.compare(0, n, start, 0, n) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        path, ": the last line has no newline and is not the start of record ", end->next_seq,
+        ", so it is not a torn append; run the audit verifier and repair the file before appending"));
+  }
+  auto head = ParseAuditRecordHead(tail);
+  if (head.ok() && head->seq == end->next_seq && head->prev == end->prev) {
+    // The write stopped just before the '\n': the record itself is whole and chained, so end it
+    // rather than throw it away.
+    if (absl::Status s = WriteAll(fd, "\n", path); !s.ok()) return s;
+    if (::fsync(fd) != 0) return ErrnoStatus("fsync", path, errno);
+    *size += 1;
+    end->next_seq = head->seq + 1;
+    end->prev = Sha256Hex(tail);
+    Warn({{"event", "audit_log_tail_completed"}, {"file", path}, {"seq", head->seq}});
+    return absl::StrCat("ended line ", head->seq, ", which lacked its newline");
+  }
+  // Cut the torn bytes off, so that the chain continues from the last whole line and stays one
+  // chain that verifies; the bytes are kept beside the log first. The record was never
+  // acknowledged: Append returns only after the whole line is fsync'd.
+  const std::string side = path + ".torn";
+  if (absl::Status s = SetAside(side, tail); !s.ok()) return s;
+  if (::ftruncate(fd, complete) != 0) return ErrnoStatus("ftruncate", path, errno);
+  if (::fsync(fd) != 0) return ErrnoStatus("fsync", path, errno);
+  *size = complete;
+  Warn({{"event", "audit_log_torn_tail_removed"}, {"file", path}, {"bytes", tail.size()}, {"kept_in", side},
+        {"continues_after_seq", end->next_seq - 1}});
+  return absl::StrCat("removed a torn last line of ", tail.size(), " bytes (kept in ", side, ")");
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, const Clock* clock) {
@@ -100,72 +175,18 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   if (::fstat(fd, &st) != 0) return fail(ErrnoStatus("fstat", path, errno));
   int64_t size = st.st_size;
   if (size == 0) SyncParentDirectory(path);
-  // A torn tail: the bytes after the last '\n', left by a crash in the middle of an Append. That
-  // record was never acknowledged (Append fsyncs the whole line before returning).
-  std::string tail;
-  if (size > 0) {
-    char last = 0;
-    if (::pread(fd, &last, 1, size - 1) != 1) return fail(ErrnoStatus("read", path, errno));
-    if (last != '\n') {
-      auto t = ReadLineEndingAt(fd, size, path);
-      if (!t.ok()) return fail(t.status());
-      tail = *std::move(t);
-    }
-  }
-  const int64_t complete = size - static_cast<int64_t>(tail.size());  // bytes of whole lines
-  int64_t next_seq = 1;
-  std::string prev(kAuditGenesisHash);
-  if (complete > 0) {
-    auto line = ReadLineEndingAt(fd, complete - 1, path);
-    if (!line.ok()) return fail(line.status());
-    auto head = ParseAuditRecordHead(*line);
-    if (!head.ok()) {
-      // Not a crash (every complete line was written whole): an edit, which verification must see
-      // before anything is appended after it.
-      return fail(absl::DataLossError(absl::StrCat(path, ": the last line is not an audit record (",
-                                                   head.status().message(),
-                                                   "); run the audit verifier and repair the file before appending")));
-    }
-    next_seq = head->seq + 1;
-    prev = Sha256Hex(*line);
-  }
+  absl::StatusOr<std::string> tail = ReadTornTail(fd, size, path);
+  if (!tail.ok()) return fail(tail.status());
+  const int64_t complete = size - static_cast<int64_t>(tail->size());  // bytes of whole lines
+  absl::StatusOr<ChainEnd> end = ReadChainEnd(fd, complete, path);
+  if (!end.ok()) return fail(end.status());
   std::string repair;
-  if (!tail.empty()) {
-    // Append writes `{"seq":N,` first, so a torn write starts with (a prefix of) that. Anything
-    // else is not ours to cut: an edit, or `path` names some other file.
-    const std::string start = absl::StrCat(R"({"seq":)", next_seq, ",");
-    const size_t n = std::min(start.size(), tail.size());
-    if (tail.compare(0, n, start, 0, n) != 0) {
-      return fail(absl::DataLossError(absl::StrCat(
-          path, ": the last line has no newline and is not the start of record ", next_seq,
-          ", so it is not a torn append; run the audit verifier and repair the file before appending")));
-    }
-    auto head = ParseAuditRecordHead(tail);
-    if (head.ok() && head->seq == next_seq && head->prev == prev) {
-      // The write stopped just before the '\n': the record itself is whole and chained, so end it
-      // rather than throw it away.
-      if (absl::Status s = WriteAll(fd, "\n", path); !s.ok()) return fail(s);
-      if (::fsync(fd) != 0) return fail(ErrnoStatus("fsync", path, errno));
-      size += 1;
-      next_seq = head->seq + 1;
-      prev = Sha256Hex(tail);
-      repair = absl::StrCat("ended line ", head->seq, ", which lacked its newline");
-      Warn({{"event", "audit_log_tail_completed"}, {"file", path}, {"seq", head->seq}});
-    } else {
-      // Cut the torn bytes off, so that the chain continues from the last whole line and stays
-      // one chain that verifies; the bytes are kept beside the log first. The record was never
-      // acknowledged: Append returns only after the whole line is fsync'd.
-      const std::string side = path + ".torn";
-      if (absl::Status s = SetAside(side, tail); !s.ok()) return fail(s);
-      if (::ftruncate(fd, complete) != 0) return fail(ErrnoStatus("ftruncate", path, errno));
-      if (::fsync(fd) != 0) return fail(ErrnoStatus("fsync", path, errno));
-      size = complete;
-      repair = absl::StrCat("removed a torn last line of ", tail.size(), " bytes (kept in ", side, ")");
-      Warn({{"event", "audit_log_torn_tail_removed"}, {"file", path}, {"bytes", tail.size()}, {"kept_in", side},
-            {"continues_after_seq", next_seq - 1}});
-    }
+  if (!tail->empty()) {
+    absl::StatusOr<std::string> repaired = RepairTornTail(fd, path, *tail, complete, &*end, &size);
+    if (!repaired.ok()) return fail(repaired.status());
+    repair = *std::move(repaired);
   }
-  auto log = std::make_unique<AuditLog>(PrivateTag{}, path, fd, clock, next_seq, std::move(prev), size);
+  auto log = std::make_unique<AuditLog>(PrivateTag{}, path, fd, clock, end->next_seq, std::move(end->prev), size);
   log->repair_ = std::move(repair);
   return log;
 }

@@ -13,6 +13,9 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/unique_fd.h"
@@ -132,31 +135,45 @@ std::string SignalName(int sig) {
   return abbrev ? absl::StrCat("SIG", abbrev) : absl::StrCat("signal ", sig);
 }
 
-}  // namespace
-
-absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
+absl::Status CheckPolicy(const SandboxPolicy& policy) {
   if (policy.argv.empty() || policy.argv[0].empty() || policy.argv[0][0] != '/') {
     return absl::InvalidArgumentError("sandbox policy: argv[0] must be an absolute path inside the sandbox");
   }
   if (policy.limits.timeout.count() <= 0 || policy.limits.memory_bytes <= 0 || policy.limits.max_processes <= 0) {
     return absl::InvalidArgumentError("sandbox policy: timeout, memory and process limits must be positive");
   }
-  absl::StatusOr<SeccompFilter> seccomp = SeccompFilter::Build();
-  if (!seccomp.ok()) return seccomp.status();
+  return absl::OkStatus();
+}
+
+// The pipes between the parent and the sandbox.
+struct SandboxPipes {
+  Pipe out, err;  // the program's stdout and stderr
+  Pipe report;    // InitReports from the sandbox's init
+  Pipe go;        // one byte from the parent once the uid/gid maps and cgroups are in place
+};
+
+absl::StatusOr<SandboxPipes> MakePipes() {
   absl::StatusOr<Pipe> out = MakePipe(), err = MakePipe(), report = MakePipe(), go = MakePipe();
   for (const auto* p : {&out, &err, &report, &go}) {
     if (!p->ok()) return p->status();
   }
-  // +1: the sandbox's own init is a process in the group too.
-  CgroupLimits cgroup = CgroupLimits::Create(policy.limits.memory_bytes, policy.limits.max_processes + 1);
+  return SandboxPipes{*std::move(out), *std::move(err), *std::move(report), *std::move(go)};
+}
 
-  const bool root = ::geteuid() == 0;
+// The strings InitPlan::argv and envp point into: the caller keeps them until the clone.
+struct ProgramArgs {
+  std::vector<std::string> argv, envp;
+};
+
+// Everything the sandbox's init needs, prepared here because the init may not allocate.
+InitPlan MakeInitPlan(const SandboxPolicy& policy, const SandboxPipes& pipes, const CgroupLimits& cgroup,
+                      const SeccompFilter& seccomp, bool root, ProgramArgs& args) {
   InitPlan plan;
-  plan.go_fd = go->read.get();
-  plan.report_fd = report->write.get();
-  plan.stdout_fd = out->write.get();
-  plan.stderr_fd = err->write.get();
-  plan.close_fds = {go->write.get(), report->read.get(), out->read.get(), err->read.get()};
+  plan.go_fd = pipes.go.read.get();
+  plan.report_fd = pipes.report.write.get();
+  plan.stdout_fd = pipes.out.write.get();
+  plan.stderr_fd = pipes.err.write.get();
+  plan.close_fds = {pipes.go.write.get(), pipes.report.read.get(), pipes.out.read.get(), pipes.err.read.get()};
   plan.new_root = kNewRoot;
   plan.new_root_options = "mode=0755,size=1048576";
   plan.steps = RootSteps(policy);
@@ -165,39 +182,52 @@ absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
   plan.gid = kInsideId;
   plan.clear_groups = root;
   plan.rlimits = Rlimits(policy.limits, cgroup);
-  plan.seccomp = seccomp->program();
-  std::vector<std::string> argv = policy.argv, envp = policy.env;
-  for (std::string& a : argv) plan.argv.push_back(a.data());
+  plan.seccomp = seccomp.program();
+  for (std::string& a : args.argv) plan.argv.push_back(a.data());
   plan.argv.push_back(nullptr);
-  for (std::string& e : envp) plan.envp.push_back(e.data());
+  for (std::string& e : args.envp) plan.envp.push_back(e.data());
   plan.envp.push_back(nullptr);
+  return plan;
+}
 
-  const Clock::time_point start = Clock::now();
-  // A fork-like clone (no new stack): the child continues here, in its new namespaces.
-  const long pid_or_error = ::syscall(SYS_clone, kNamespaceFlags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-  if (pid_or_error < 0) return NamespaceError(errno);
-  if (pid_or_error == 0) RunSandboxInit(plan);
-  const pid_t pid = static_cast<pid_t>(pid_or_error);
-  bool reaped = false;
-  int init_status = 0;
-  // Whatever happens below, the sandbox does not outlive this call.
-  struct Reaper {
-    pid_t pid;
-    bool* reaped;
-    ~Reaper() {
-      if (*reaped) return;
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  } reaper{pid, &reaped};
+// The sandbox's init (PID 1 of its namespace) as the parent sees it. Whatever happens, the
+// sandbox does not outlive this object: an init not yet reaped is killed and reaped here.
+class InitProcess {
+ public:
+  explicit InitProcess(pid_t pid) : pid_(pid) {}
+  InitProcess(const InitProcess&) = delete;
+  InitProcess& operator=(const InitProcess&) = delete;
+  ~InitProcess() {
+    if (reaped_) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
 
-  go->read.Reset();
-  report->write.Reset();
-  out->write.Reset();
-  err->write.Reset();
+  pid_t pid() const { return pid_; }
+  bool reaped() const { return reaped_; }
+  int wait_status() const { return wait_status_; }  // once reaped
 
-  // Map the sandbox's uid/gid 1000 to the caller (or to nobody, so that root's files stay
-  // closed to it), then let it go on.
+  // Reaps the init if it has exited; never blocks.
+  void TryReap() {
+    if (!reaped_ && ::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
+  }
+  // Kills (if need be) and reaps the init.
+  void KillAndReap() {
+    if (reaped_) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &wait_status_, 0);
+    reaped_ = true;
+  }
+
+ private:
+  pid_t pid_;
+  bool reaped_ = false;
+  int wait_status_ = 0;
+};
+
+// Maps the sandbox's uid/gid 1000 to the caller (or to nobody, so that root's files stay closed
+// to it), puts the init into the cgroup, then lets it go on.
+absl::Status MapIdsAndStart(pid_t pid, bool root, CgroupLimits& cgroup, Pipe& go) {
   const uid_t outer_uid = root ? kNobody : ::geteuid();
   const gid_t outer_gid = root ? kNobody : ::getegid();
   if ((!root && !WriteProcFile(pid, "setgroups", "deny")) ||
@@ -208,32 +238,40 @@ absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
         "); user namespaces are restricted on this machine (check user.max_user_namespaces and AppArmor)"));
   }
   if (absl::Status s = cgroup.AddProcess(pid); !s.ok()) return s;
-  if (::write(go->write.get(), "g", 1) != 1) return absl::InternalError("cannot start the sandbox (go pipe)");
-  go->write.Reset();
+  if (::write(go.write.get(), "g", 1) != 1) return absl::InternalError("cannot start the sandbox (go pipe)");
+  go.write.Reset();
+  return absl::OkStatus();
+}
 
-  SandboxResult result;
-  OutputCapture out_capture(policy.limits.max_stdout_bytes), err_capture(policy.limits.max_stderr_bytes);
-  std::string reports;
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  const Clock::time_point deadline = start + policy.limits.timeout;
+// What the parent reads while the sandbox runs.
+struct Collected {
+  explicit Collected(const SandboxLimits& l) : out(l.max_stdout_bytes), err(l.max_stderr_bytes) {}
+  OutputCapture out, err;
+  std::string reports;  // InitReport records, back to back
+  bool timed_out = false;
+};
+
+// Reads the program's output and the init's reports until the init is reaped and every pipe is
+// closed, killing the sandbox at `deadline`. Returns with the init reaped, except on a poll error.
+absl::Status CollectUntilExit(InitProcess& init, SandboxPipes& pipes, CgroupLimits& cgroup, Clock::time_point deadline,
+                              Collected* c) {
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, init.pid(), 0)));
   std::optional<Clock::time_point> killed_at;
   struct Source {
     UniqueFd* fd;
     OutputCapture* capture;
     std::string* raw;
-  } sources[] = {{&out->read, &out_capture, nullptr}, {&err->read, &err_capture, nullptr}, {&report->read, nullptr, &reports}};
+  } sources[] = {{&pipes.out.read, &c->out, nullptr}, {&pipes.err.read, &c->err, nullptr}, {&pipes.report.read, nullptr, &c->reports}};
   std::vector<char> buf(1 << 16);
   for (;;) {
-    if (!reaped) {
-      if (::waitpid(pid, &init_status, WNOHANG) == pid) reaped = true;
-    }
-    const bool open_pipes = out->read.valid() || err->read.valid() || report->read.valid();
-    if (reaped && !open_pipes) break;
+    init.TryReap();
+    const bool open_pipes = pipes.out.read.valid() || pipes.err.read.valid() || pipes.report.read.valid();
+    if (init.reaped() && !open_pipes) break;
     const Clock::time_point now = Clock::now();
     if (!killed_at && now >= deadline) {
-      result.timed_out = true;
+      c->timed_out = true;
       killed_at = now;
-      ::kill(pid, SIGKILL);  // PID 1 of the namespace: the kernel kills the rest
+      ::kill(init.pid(), SIGKILL);  // PID 1 of the namespace: the kernel kills the rest
       cgroup.KillAll();
     }
     // Every process in the namespace is dead once its init is reaped, so the pipes close at
@@ -247,11 +285,11 @@ absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
       polled[n] = &s;
       fds[n++] = {s.fd->get(), POLLIN, 0};
     }
-    const int pidfd_slot = (!reaped && pidfd.valid()) ? n : -1;
+    const int pidfd_slot = (!init.reaped() && pidfd.valid()) ? n : -1;
     if (pidfd_slot >= 0) fds[n++] = {pidfd.get(), POLLIN, 0};
     auto wait = killed_at ? std::chrono::milliseconds(50)
                           : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) + std::chrono::milliseconds(1);
-    if (!pidfd.valid() || (!open_pipes && !reaped)) wait = std::min(wait, std::chrono::milliseconds(10));
+    if (!pidfd.valid() || (!open_pipes && !init.reaped())) wait = std::min(wait, std::chrono::milliseconds(10));
     const int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(wait.count()));
     if (ready < 0 && errno != EINTR) return absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
     for (int i = 0; i < n && ready > 0; ++i) {
@@ -266,13 +304,13 @@ absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
       if (polled[i]->raw) polled[i]->raw->append(buf.data(), static_cast<size_t>(got));
     }
   }
-  if (!reaped) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &init_status, 0);
-    reaped = true;
-  }
-  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  init.KillAndReap();
+  return absl::OkStatus();
+}
 
+// The program's wait status from the init's reports; nullopt when the init died before it could
+// report one. NotFound or Internal when a setup step failed, naming it.
+absl::StatusOr<std::optional<int>> ReadInitReports(const std::string& reports, const SandboxPolicy& policy) {
   std::optional<int> program_status;
   for (size_t off = 0; off + sizeof(InitReport) <= reports.size(); off += sizeof(InitReport)) {
     InitReport r;
@@ -288,45 +326,92 @@ absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
     return absl::InternalError(absl::StrCat("sandbox setup failed at '", InitStageName(r.stage), "': ",
                                             std::strerror(r.error), "; the program did not run"));
   }
-  if (!program_status && !result.timed_out && !(WIFSIGNALED(init_status) && WTERMSIG(init_status) == SIGKILL)) {
+  return program_status;
+}
+
+// exit_code, signal, limits_hit and why the program was killed, from its wait status.
+void RecordExit(int status, const CgroupLimits& cgroup, SandboxResult* result) {
+  if (WIFEXITED(status)) {
+    result->exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result->signal = WTERMSIG(status);
+    result->exit_code = 128 + result->signal;
+  }
+  if (cgroup.MemoryLimitHit()) result->limits_hit.push_back("memory");
+  if (cgroup.PidsLimitHit()) result->limits_hit.push_back("pids");
+  if (result->timed_out) {
+    result->killed = true;
+    result->kill_reason = "timeout";
+  } else if (result->signal == SIGKILL && cgroup.MemoryLimitHit()) {
+    result->killed = true;
+    result->kill_reason = "memory_limit";
+  } else if (result->signal == SIGXCPU) {
+    result->killed = true;
+    result->kill_reason = "cpu_limit";
+  } else if (result->signal == SIGXFSZ) {
+    result->killed = true;
+    result->kill_reason = "file_size_limit";
+  } else if (result->signal != 0) {
+    result->killed = true;
+    result->kill_reason = absl::StrCat("signal ", SignalName(result->signal));
+  }
+}
+
+// The kept output and its totals, and the protections that were in force.
+void RecordOutputAndProtections(Collected& c, const CgroupLimits& cgroup, SandboxResult* result) {
+  result->stdout_total = c.out.total();
+  result->stderr_total = c.err.total();
+  result->truncated = c.out.truncated() || c.err.truncated();
+  result->stdout_bytes = c.out.TakeKept();
+  result->stderr_bytes = c.err.TakeKept();
+  result->protections = {"user_namespace", "network_namespace", "mount_namespace", "pid_namespace",
+                         "ipc_namespace",  "uts_namespace",     "cgroup_namespace", "read_only_root",
+                         "no_new_privs",   "capabilities_dropped", "seccomp",       "rlimits",
+                         "wall_clock_timeout"};
+  for (const std::string& name : cgroup.applied()) result->protections.push_back(name);
+}
+
+}  // namespace
+
+absl::StatusOr<SandboxResult> Sandbox::Run(const SandboxPolicy& policy) {
+  if (absl::Status s = CheckPolicy(policy); !s.ok()) return s;
+  absl::StatusOr<SeccompFilter> seccomp = SeccompFilter::Build();
+  if (!seccomp.ok()) return seccomp.status();
+  absl::StatusOr<SandboxPipes> pipes = MakePipes();
+  if (!pipes.ok()) return pipes.status();
+  // +1: the sandbox's own init is a process in the group too.
+  CgroupLimits cgroup = CgroupLimits::Create(policy.limits.memory_bytes, policy.limits.max_processes + 1);
+  const bool root = ::geteuid() == 0;
+  ProgramArgs args{policy.argv, policy.env};
+  const InitPlan plan = MakeInitPlan(policy, *pipes, cgroup, *seccomp, root, args);
+
+  const Clock::time_point start = Clock::now();
+  // A fork-like clone (no new stack): the child continues here, in its new namespaces.
+  const long pid_or_error = ::syscall(SYS_clone, kNamespaceFlags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid_or_error < 0) return NamespaceError(errno);
+  if (pid_or_error == 0) RunSandboxInit(plan);
+  InitProcess init(static_cast<pid_t>(pid_or_error));
+  pipes->go.read.Reset();
+  pipes->report.write.Reset();
+  pipes->out.write.Reset();
+  pipes->err.write.Reset();
+  if (absl::Status s = MapIdsAndStart(init.pid(), root, cgroup, pipes->go); !s.ok()) return s;
+
+  SandboxResult result;
+  Collected collected(policy.limits);
+  if (absl::Status s = CollectUntilExit(init, *pipes, cgroup, start + policy.limits.timeout, &collected); !s.ok()) return s;
+  result.timed_out = collected.timed_out;
+  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+
+  absl::StatusOr<std::optional<int>> program_status = ReadInitReports(collected.reports, policy);
+  if (!program_status.ok()) return program_status.status();
+  const int init_status = init.wait_status();
+  if (!*program_status && !result.timed_out && !(WIFSIGNALED(init_status) && WTERMSIG(init_status) == SIGKILL)) {
     return absl::InternalError("sandbox: its init exited without reporting the program's status");
   }
   // No status: the init itself was killed (timeout, or the OOM killer), and the program with it.
-  const int status = program_status.value_or(SIGKILL);
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.signal = WTERMSIG(status);
-    result.exit_code = 128 + result.signal;
-  }
-  if (cgroup.MemoryLimitHit()) result.limits_hit.push_back("memory");
-  if (cgroup.PidsLimitHit()) result.limits_hit.push_back("pids");
-  if (result.timed_out) {
-    result.killed = true;
-    result.kill_reason = "timeout";
-  } else if (result.signal == SIGKILL && cgroup.MemoryLimitHit()) {
-    result.killed = true;
-    result.kill_reason = "memory_limit";
-  } else if (result.signal == SIGXCPU) {
-    result.killed = true;
-    result.kill_reason = "cpu_limit";
-  } else if (result.signal == SIGXFSZ) {
-    result.killed = true;
-    result.kill_reason = "file_size_limit";
-  } else if (result.signal != 0) {
-    result.killed = true;
-    result.kill_reason = absl::StrCat("signal ", SignalName(result.signal));
-  }
-  result.stdout_total = out_capture.total();
-  result.stderr_total = err_capture.total();
-  result.truncated = out_capture.truncated() || err_capture.truncated();
-  result.stdout_bytes = out_capture.TakeKept();
-  result.stderr_bytes = err_capture.TakeKept();
-  result.protections = {"user_namespace", "network_namespace", "mount_namespace", "pid_namespace",
-                        "ipc_namespace",  "uts_namespace",     "cgroup_namespace", "read_only_root",
-                        "no_new_privs",   "capabilities_dropped", "seccomp",       "rlimits",
-                        "wall_clock_timeout"};
-  for (const std::string& c : cgroup.applied()) result.protections.push_back(c);
+  RecordExit(program_status->value_or(SIGKILL), cgroup, &result);
+  RecordOutputAndProtections(collected, cgroup, &result);
   return result;
 }
 

@@ -95,6 +95,115 @@ bool ValidLabel(absl::string_view s) {
   return true;
 }
 
+// The magic, then the trailing checksum: a corrupted file is reported as such, not as whatever
+// field it hit.
+bool CheckEnvelope(Reader& r, absl::string_view bytes) {
+  absl::string_view magic;
+  if (!r.Bytes("magic", sizeof(kMagic), magic)) return false;
+  if (magic != absl::string_view(kMagic, sizeof(kMagic))) {
+    return r.Fail("bad magic (expected a file written by switchyard-train-classifier)");
+  }
+  if (bytes.size() < sizeof(kMagic) + 8) return r.Fail("truncated");
+  uint64_t stored = 0;
+  for (int i = 0; i < 8; ++i) {
+    stored |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[bytes.size() - 8 + i])) << (8 * i);
+  }
+  if (stored != ClassifierModel::Checksum(bytes.substr(0, bytes.size() - 8))) {
+    return r.Fail("checksum mismatch (file corrupted or truncated)");
+  }
+  return true;
+}
+
+// version, then the feature extractor's settings, each within what the extractor supports.
+bool ReadFeatureConfig(Reader& r, FeatureConfig& f) {
+  uint32_t version = 0;
+  if (!r.U32("version", version)) return false;
+  if (version != kVersion) return r.Fail(absl::StrCat("unsupported version ", version, " (this build reads ", kVersion, ")"));
+  if (!r.U32("hash_bits", f.hash_bits) || !r.U32("char_min_n", f.char_min_n) ||
+      !r.U32("char_max_n", f.char_max_n) || !r.U32("edge_words", f.edge_words) ||
+      !r.U32("max_bytes", f.max_bytes) || !r.U64("seed", f.seed)) {
+    return false;
+  }
+  if (f.hash_bits < 8 || f.hash_bits > 24) r.Fail(absl::StrCat("hash_bits ", f.hash_bits, " outside [8, 24]"));
+  if (f.char_min_n < 1 || f.char_max_n > 4 || f.char_min_n > f.char_max_n) {
+    r.Fail(absl::StrCat("char n-gram range [", f.char_min_n, ", ", f.char_max_n, "] outside [1, 4]"));
+  }
+  if (f.edge_words > 32) r.Fail(absl::StrCat("edge_words ", f.edge_words, " > 32"));
+  if (f.max_bytes < 64) r.Fail(absl::StrCat("max_bytes ", f.max_bytes, " < 64"));
+  return r.status().ok();
+}
+
+// The label count and the labels: distinct, [a-z0-9_-], 1-64 bytes.
+bool ReadLabels(Reader& r, ClassifierModel& m) {
+  uint32_t n_labels = 0;
+  if (!r.U32("label count", n_labels)) return false;
+  if (n_labels < 1 || n_labels > kMaxLabels) {
+    r.Fail(absl::StrCat("label count ", n_labels, " outside [1, ", kMaxLabels, "]"));
+  }
+  if (!r.status().ok()) return false;
+  std::set<std::string> seen;
+  for (uint32_t i = 0; i < n_labels; ++i) {
+    uint32_t len = 0;
+    absl::string_view name;
+    if (!r.U32("label length", len)) return false;
+    if (len < 1 || len > 64) return r.Fail(absl::StrCat("label length ", len, " outside [1, 64]"));
+    if (!r.Bytes("label", len, name)) return false;
+    if (!ValidLabel(name)) return r.Fail("label is not [a-z0-9_-]+");
+    if (!seen.insert(std::string(name)).second) return r.Fail(absl::StrCat("label '", name, "' repeated"));
+    m.labels.emplace_back(name);
+  }
+  return true;
+}
+
+// bias per label, weight_scale and temperature. Bounds far outside anything training produces,
+// so that logits stay finite whatever the text.
+bool ReadScales(Reader& r, ClassifierModel& m) {
+  m.bias.resize(m.labels.size());
+  for (float& b : m.bias) {
+    if (!r.F32("bias", b)) return false;
+  }
+  if (!r.F32("weight_scale", m.weight_scale) || !r.F32("temperature", m.temperature)) return false;
+  for (float b : m.bias) {
+    if (!(std::fabs(b) <= kMaxAbsBias)) r.Fail(absl::StrCat("bias ", b, " outside [-", kMaxAbsBias, ", ", kMaxAbsBias, "]"));
+  }
+  if (!(m.weight_scale > 0 && m.weight_scale <= kMaxWeightScale)) {
+    r.Fail(absl::StrCat("weight_scale ", m.weight_scale, " outside (0, ", kMaxWeightScale, "]"));
+  }
+  if (!(m.temperature >= kMinTemperature && m.temperature <= kMaxTemperature)) {
+    r.Fail(absl::StrCat("temperature ", m.temperature, " outside [", kMinTemperature, ", ", kMaxTemperature, "]"));
+  }
+  return r.status().ok();
+}
+
+bool ReadMetadata(Reader& r, ClassifierModel& m) {
+  uint32_t meta_len = 0;
+  if (!r.U32("metadata length", meta_len)) return false;
+  if (meta_len > kMaxMetadata) r.Fail(absl::StrCat("metadata length ", meta_len, " > ", kMaxMetadata));
+  absl::string_view meta;
+  if (!r.Bytes("metadata", meta_len, meta)) return false;
+  m.metadata = std::string(meta);
+  return true;
+}
+
+// The int16 weights, [buckets][labels]: exactly what is left before the checksum.
+bool ReadWeights(Reader& r, ClassifierModel& m) {
+  const uint64_t n_labels = m.labels.size();
+  const uint64_t n_weights = static_cast<uint64_t>(m.features.buckets()) * n_labels;
+  if (r.remaining() != n_weights * 2 + 8) {
+    return r.Fail(absl::StrCat("weights: expected ", n_weights * 2, " bytes for ", m.features.buckets(), " buckets x ",
+                               n_labels, " labels, found ", r.remaining() - 8));
+  }
+  absl::string_view w;
+  if (!r.Bytes("weights", n_weights * 2, w)) return false;
+  m.weights.resize(n_weights);
+  for (uint64_t i = 0; i < n_weights; ++i) {
+    const uint16_t u = static_cast<uint16_t>(static_cast<unsigned char>(w[2 * i]) |
+                                             (static_cast<unsigned char>(w[2 * i + 1]) << 8));
+    m.weights[i] = static_cast<int16_t>(u);
+  }
+  return true;
+}
+
 }  // namespace
 
 uint64_t ClassifierModel::Checksum(absl::string_view bytes) {
@@ -135,101 +244,10 @@ std::string ClassifierModel::Serialize() const {
 absl::StatusOr<ClassifierModel> ClassifierModel::Parse(absl::string_view bytes, absl::string_view source) {
   Reader r(bytes, source);
   ClassifierModel m;
-  absl::string_view magic;
-  if (!r.Bytes("magic", sizeof(kMagic), magic)) return r.status();
-  if (magic != absl::string_view(kMagic, sizeof(kMagic))) {
-    r.Fail("bad magic (expected a file written by switchyard-train-classifier)");
+  // Each step stops at its first error, which the Reader keeps; the next step then reads nothing.
+  if (!CheckEnvelope(r, bytes) || !ReadFeatureConfig(r, m.features) || !ReadLabels(r, m) || !ReadScales(r, m) ||
+      !ReadMetadata(r, m) || !ReadWeights(r, m)) {
     return r.status();
-  }
-  // The checksum first: a corrupted file is reported as such, not as whatever field it hit.
-  if (bytes.size() < sizeof(kMagic) + 8) {
-    r.Fail("truncated");
-    return r.status();
-  }
-  uint64_t stored = 0;
-  for (int i = 0; i < 8; ++i) {
-    stored |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[bytes.size() - 8 + i])) << (8 * i);
-  }
-  if (stored != Checksum(bytes.substr(0, bytes.size() - 8))) {
-    r.Fail("checksum mismatch (file corrupted or truncated)");
-    return r.status();
-  }
-  uint32_t version = 0, n_labels = 0, meta_len = 0;
-  FeatureConfig& f = m.features;
-  if (!r.U32("version", version)) return r.status();
-  if (version != kVersion) {
-    r.Fail(absl::StrCat("unsupported version ", version, " (this build reads ", kVersion, ")"));
-    return r.status();
-  }
-  if (!r.U32("hash_bits", f.hash_bits) || !r.U32("char_min_n", f.char_min_n) ||
-      !r.U32("char_max_n", f.char_max_n) || !r.U32("edge_words", f.edge_words) ||
-      !r.U32("max_bytes", f.max_bytes) || !r.U64("seed", f.seed)) {
-    return r.status();
-  }
-  if (f.hash_bits < 8 || f.hash_bits > 24) r.Fail(absl::StrCat("hash_bits ", f.hash_bits, " outside [8, 24]"));
-  if (f.char_min_n < 1 || f.char_max_n > 4 || f.char_min_n > f.char_max_n) {
-    r.Fail(absl::StrCat("char n-gram range [", f.char_min_n, ", ", f.char_max_n, "] outside [1, 4]"));
-  }
-  if (f.edge_words > 32) r.Fail(absl::StrCat("edge_words ", f.edge_words, " > 32"));
-  if (f.max_bytes < 64) r.Fail(absl::StrCat("max_bytes ", f.max_bytes, " < 64"));
-  if (!r.U32("label count", n_labels)) return r.status();
-  if (n_labels < 1 || n_labels > kMaxLabels) {
-    r.Fail(absl::StrCat("label count ", n_labels, " outside [1, ", kMaxLabels, "]"));
-  }
-  if (!r.status().ok()) return r.status();
-  std::set<std::string> seen;
-  for (uint32_t i = 0; i < n_labels; ++i) {
-    uint32_t len = 0;
-    absl::string_view name;
-    if (!r.U32("label length", len)) return r.status();
-    if (len < 1 || len > 64) {
-      r.Fail(absl::StrCat("label length ", len, " outside [1, 64]"));
-      return r.status();
-    }
-    if (!r.Bytes("label", len, name)) return r.status();
-    if (!ValidLabel(name)) {
-      r.Fail("label is not [a-z0-9_-]+");
-      return r.status();
-    }
-    if (!seen.insert(std::string(name)).second) {
-      r.Fail(absl::StrCat("label '", name, "' repeated"));
-      return r.status();
-    }
-    m.labels.emplace_back(name);
-  }
-  m.bias.resize(n_labels);
-  for (float& b : m.bias) {
-    if (!r.F32("bias", b)) return r.status();
-  }
-  if (!r.F32("weight_scale", m.weight_scale) || !r.F32("temperature", m.temperature)) return r.status();
-  // Bounds far outside anything training produces, so that logits stay finite whatever the text.
-  for (float b : m.bias) {
-    if (!(std::fabs(b) <= kMaxAbsBias)) r.Fail(absl::StrCat("bias ", b, " outside [-", kMaxAbsBias, ", ", kMaxAbsBias, "]"));
-  }
-  if (!(m.weight_scale > 0 && m.weight_scale <= kMaxWeightScale)) {
-    r.Fail(absl::StrCat("weight_scale ", m.weight_scale, " outside (0, ", kMaxWeightScale, "]"));
-  }
-  if (!(m.temperature >= kMinTemperature && m.temperature <= kMaxTemperature)) {
-    r.Fail(absl::StrCat("temperature ", m.temperature, " outside [", kMinTemperature, ", ", kMaxTemperature, "]"));
-  }
-  if (!r.U32("metadata length", meta_len)) return r.status();
-  if (meta_len > kMaxMetadata) r.Fail(absl::StrCat("metadata length ", meta_len, " > ", kMaxMetadata));
-  absl::string_view meta;
-  if (!r.Bytes("metadata", meta_len, meta)) return r.status();
-  m.metadata = std::string(meta);
-  const uint64_t n_weights = static_cast<uint64_t>(f.buckets()) * n_labels;
-  if (r.remaining() != n_weights * 2 + 8) {
-    r.Fail(absl::StrCat("weights: expected ", n_weights * 2, " bytes for ", f.buckets(), " buckets x ",
-                        n_labels, " labels, found ", r.remaining() - 8));
-    return r.status();
-  }
-  absl::string_view w;
-  if (!r.Bytes("weights", n_weights * 2, w)) return r.status();
-  m.weights.resize(n_weights);
-  for (uint64_t i = 0; i < n_weights; ++i) {
-    const uint16_t u = static_cast<uint16_t>(static_cast<unsigned char>(w[2 * i]) |
-                                             (static_cast<unsigned char>(w[2 * i + 1]) << 8));
-    m.weights[i] = static_cast<int16_t>(u);
   }
   return m;
 }

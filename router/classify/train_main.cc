@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -150,20 +151,16 @@ int CrossValidateFamilies(const TrainerOptions& opt, const std::vector<std::stri
   return 0;
 }
 
-int Main(int argc, char** argv) {
-  cli::CommandLine args({"data", "out", "dev", "epochs", "learning-rate", "l2", "seed", "hash-bits", "char-min-n",
-                  "char-max-n", "top-features", "min-rows"},
-                 {"no-write", "help", "cv-families"});
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (!args.positional().empty()) {
-    return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("unexpected argument '", args.positional()[0], "'")), kUsage);
-  }
-  TrainerOptions opt;
-  opt.seed = 20251124;
+// What the flags ask for.
+struct TrainFlags {
+  TrainerOptions options;
+  int64_t top_features = 0;
+  bool no_write = false;
+  bool cv_families = false;
+};
+
+// InvalidArgument, for the usage text, naming the first bad flag in the order of the usage.
+absl::StatusOr<TrainFlags> ReadTrainFlags(const cli::CommandLine& args) {
   auto epochs = args.IntOr("epochs", 12, 1, 1000);
   auto lr = args.DoubleOr("learning-rate", 0.5);
   auto l2 = args.DoubleOr("l2", 3e-5);
@@ -178,11 +175,11 @@ int Main(int argc, char** argv) {
   for (const absl::Status& s : {epochs.status(), lr.status(), l2.status(), seed.status(), bits.status(),
                                 min_n.status(), max_n.status(), top.status(), no_write.status(), cv.status(),
                                 min_rows.status()}) {
-    if (!s.ok()) return cli::UsageError(kTool, s, kUsage);
+    if (!s.ok()) return s;
   }
-  if (*min_n > *max_n) {
-    return cli::UsageError(kTool, absl::InvalidArgumentError("--char-min-n is above --char-max-n"), kUsage);
-  }
+  if (*min_n > *max_n) return absl::InvalidArgumentError("--char-min-n is above --char-max-n");
+  TrainFlags f;
+  TrainerOptions& opt = f.options;
   opt.epochs = static_cast<int>(*epochs);
   opt.min_rows = static_cast<int>(*min_rows);
   opt.learning_rate = *lr;
@@ -191,53 +188,97 @@ int Main(int argc, char** argv) {
   opt.features.hash_bits = static_cast<uint32_t>(*bits);
   opt.features.char_min_n = static_cast<uint32_t>(*min_n);
   opt.features.char_max_n = static_cast<uint32_t>(*max_n);
+  f.top_features = *top;
+  f.no_write = *no_write;
+  f.cv_families = *cv;
+  return f;
+}
 
-  const std::string source = SWITCHYARD_SOURCE_DIR;
-  const std::string data_path = args.GetOr("data", source + "/router/classify/training/data.jsonl");
-  const std::string out_path = args.GetOr("out", source + "/router/classify/model/classifier.bin");
-  std::string dev_path = args.GetOr("dev", std::string(SWITCHYARD_SHARED_DIR) + "/data/routing/dev.jsonl");
-
-  absl::StatusOr<std::vector<LabeledPrompt>> data = ReadLabeledPrompts(data_path);
-  if (!data.ok()) {
-    std::fprintf(stderr, "%s: %s\n", kTool, std::string(data.status().message()).c_str());
-    return 2;
-  }
-  // Labels in sorted order; every row needs one and a split of train or heldout.
+// The labels of the data, sorted; nullopt (said on stderr) when a row lacks a label or a split of
+// train or heldout.
+std::optional<std::vector<std::string>> DataLabels(const std::vector<LabeledPrompt>& data, const std::string& data_path) {
   std::set<std::string> label_set;
-  for (const LabeledPrompt& r : *data) {
+  for (const LabeledPrompt& r : data) {
     if (r.label.empty() || (r.split != "train" && r.split != "heldout")) {
       std::fprintf(stderr, "%s: %s:%d: needs a \"label\" and \"split\": \"train\" or \"heldout\"\n", kTool,
                    data_path.c_str(), r.line);
-      return 2;
+      return std::nullopt;
     }
     label_set.insert(r.label);
   }
-  const std::vector<std::string> labels(label_set.begin(), label_set.end());
-  if (*cv) return CrossValidateFamilies(opt, labels, *data);
+  return std::vector<std::string>(label_set.begin(), label_set.end());
+}
+
+// The data split for the trainer: examples to fit on, and held-out ones (with their rows, for
+// the report) to fit the temperature on.
+struct TrainingSplit {
   std::vector<TrainingExample> train, heldout;
-  std::vector<LabeledPrompt> heldout_rows;
-  for (const LabeledPrompt& r : *data) {
+  std::vector<LabeledPrompt> train_rows, heldout_rows;
+};
+
+TrainingSplit SplitData(const std::vector<LabeledPrompt>& data, const std::vector<std::string>& labels) {
+  TrainingSplit split;
+  for (const LabeledPrompt& r : data) {
     const int idx = static_cast<int>(std::find(labels.begin(), labels.end(), r.label) - labels.begin());
     if (r.split == "train") {
-      train.push_back({r.prompt, idx});
+      split.train.push_back({r.prompt, idx});
+      split.train_rows.push_back(r);
     } else {
-      heldout.push_back({r.prompt, idx});
-      heldout_rows.push_back(r);
+      split.heldout.push_back({r.prompt, idx});
+      split.heldout_rows.push_back(r);
     }
   }
-  // The data file's digest goes into the model, so a model names the data it came from.
+  return split;
+}
+
+// The data file's digest goes into the model, so a model names the data it came from.
+std::string DataMetadata(const std::vector<LabeledPrompt>& data, const TrainingSplit& split) {
   std::string bytes;
-  for (const LabeledPrompt& r : *data) bytes += r.prompt + '\x1f' + r.label + '\x1f' + r.split + '\x1e';
+  for (const LabeledPrompt& r : data) bytes += r.prompt + '\x1f' + r.label + '\x1f' + r.split + '\x1e';
   nlohmann::json meta = {{"data", {{"file", "router/classify/training/data.jsonl"},
                                    {"rows_digest_fnv1a64", Hex(ClassifierModel::Checksum(bytes))},
-                                   {"train_rows", train.size()},
-                                   {"heldout_rows", heldout.size()}}}};
-  opt.extra_metadata = meta.dump();
+                                   {"train_rows", split.train.size()},
+                                   {"heldout_rows", split.heldout.size()}}}};
+  return meta.dump();
+}
 
-  std::printf("training on %zu rows (%zu held out), labels:", train.size(), heldout.size());
+// Prints train and held-out accuracy, and the dev set's unless `dev_path` is "none"; returns
+// them as the summary's JSON, or nullopt (said on stderr) when a --dev given explicitly cannot
+// be read.
+std::optional<nlohmann::json> ReportAccuracy(const Classifier& c, const TrainingSplit& split, const std::string& dev_path,
+                                             bool dev_given) {
+  int unknown = 0;
+  ConfusionMatrix train_cm = Evaluate(c, split.train_rows, &unknown);
+  ConfusionMatrix held_cm = Evaluate(c, split.heldout_rows, &unknown);
+  std::printf("\ntrain accuracy %.4f\n\nheld-out split of the generated data:\n%s", train_cm.accuracy(),
+              held_cm.ToText().c_str());
+  nlohmann::json summary = {{"train_accuracy", train_cm.accuracy()}, {"heldout", held_cm.ToJson()}};
+  if (dev_path == "none") return summary;
+  absl::StatusOr<std::vector<LabeledPrompt>> dev = ReadLabeledPrompts(dev_path);
+  if (dev.ok()) {
+    int dev_unknown = 0;
+    ConfusionMatrix dev_cm = Evaluate(c, *dev, &dev_unknown);
+    std::printf("\ndev set %s (evaluation only):\n%s", dev_path.c_str(), dev_cm.ToText().c_str());
+    summary["dev"] = dev_cm.ToJson();
+  } else if (dev_given) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(dev.status().message()).c_str());
+    return std::nullopt;
+  } else {
+    std::printf("\n(no dev set at %s: skipped)\n", dev_path.c_str());
+  }
+  return summary;
+}
+
+// Trains on the split, prints the run, writes the model unless `no_write`; the exit code.
+int TrainAndReport(const TrainerOptions& opt, const std::vector<std::string>& labels, const TrainingSplit& split,
+                   const cli::CommandLine& args, int64_t top, bool no_write) {
+  const std::string source = SWITCHYARD_SOURCE_DIR;
+  const std::string out_path = args.GetOr("out", source + "/router/classify/model/classifier.bin");
+  const std::string dev_path = args.GetOr("dev", std::string(SWITCHYARD_SHARED_DIR) + "/data/routing/dev.jsonl");
+  std::printf("training on %zu rows (%zu held out), labels:", split.train.size(), split.heldout.size());
   for (const std::string& l : labels) std::printf(" %s", l.c_str());
   std::printf("\n");
-  absl::StatusOr<TrainingResult> result = Trainer(opt).Train(labels, train, heldout);
+  absl::StatusOr<TrainingResult> result = Trainer(opt).Train(labels, split.train, split.heldout);
   if (!result.ok()) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(result.status().message()).c_str());
     return 1;
@@ -251,47 +292,56 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", kTool, std::string(c.status().message()).c_str());
     return 1;
   }
-  int unknown = 0;
-  ConfusionMatrix train_cm = Evaluate(*c, [&] {
-    std::vector<LabeledPrompt> v;
-    for (const LabeledPrompt& r : *data) if (r.split == "train") v.push_back(r);
-    return v;
-  }(), &unknown);
-  ConfusionMatrix held_cm = Evaluate(*c, heldout_rows, &unknown);
-  std::printf("\ntrain accuracy %.4f\n\nheld-out split of the generated data:\n%s", train_cm.accuracy(),
-              held_cm.ToText().c_str());
-  nlohmann::json summary = {{"train_accuracy", train_cm.accuracy()}, {"heldout", held_cm.ToJson()}};
-  if (dev_path != "none") {
-    absl::StatusOr<std::vector<LabeledPrompt>> dev = ReadLabeledPrompts(dev_path);
-    if (dev.ok()) {
-      int dev_unknown = 0;
-      ConfusionMatrix dev_cm = Evaluate(*c, *dev, &dev_unknown);
-      std::printf("\ndev set %s (evaluation only):\n%s", dev_path.c_str(), dev_cm.ToText().c_str());
-      summary["dev"] = dev_cm.ToJson();
-    } else if (args.Has("dev")) {
-      std::fprintf(stderr, "%s: %s\n", kTool, std::string(dev.status().message()).c_str());
-      return 2;
-    } else {
-      std::printf("\n(no dev set at %s: skipped)\n", dev_path.c_str());
-    }
-  }
-  if (*top > 0) {
+  std::optional<nlohmann::json> summary = ReportAccuracy(*c, split, dev_path, args.Has("dev"));
+  if (!summary) return 2;
+  if (top > 0) {
     std::printf("\n");
-    PrintTopFeatures(result->model, train, static_cast<int>(*top));
+    PrintTopFeatures(result->model, split.train, static_cast<int>(top));
   }
   const std::string model_bytes = result->model.Serialize();
-  summary["model_bytes"] = model_bytes.size();
-  summary["model_checksum"] = Hex(ClassifierModel::Checksum(model_bytes));
-  if (!*no_write) {
+  (*summary)["model_bytes"] = model_bytes.size();
+  (*summary)["model_checksum"] = Hex(ClassifierModel::Checksum(model_bytes));
+  if (!no_write) {
     if (absl::Status s = result->model.Save(out_path); !s.ok()) {
       std::fprintf(stderr, "%s: %s\n", kTool, std::string(s.message()).c_str());
       return 1;
     }
-    summary["model"] = out_path;
+    (*summary)["model"] = out_path;
     std::printf("\nwrote %s (%zu bytes)\n", out_path.c_str(), model_bytes.size());
   }
-  std::printf("%s\n", summary.dump().c_str());
+  std::printf("%s\n", summary->dump().c_str());
   return 0;
+}
+
+int Main(int argc, char** argv) {
+  cli::CommandLine args({"data", "out", "dev", "epochs", "learning-rate", "l2", "seed", "hash-bits", "char-min-n",
+                  "char-max-n", "top-features", "min-rows"},
+                 {"no-write", "help", "cv-families"});
+  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (!args.positional().empty()) {
+    return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("unexpected argument '", args.positional()[0], "'")), kUsage);
+  }
+  absl::StatusOr<TrainFlags> flags = ReadTrainFlags(args);
+  if (!flags.ok()) return cli::UsageError(kTool, flags.status(), kUsage);
+  TrainerOptions& opt = flags->options;
+
+  const std::string data_path = args.GetOr("data", std::string(SWITCHYARD_SOURCE_DIR) + "/router/classify/training/data.jsonl");
+  absl::StatusOr<std::vector<LabeledPrompt>> data = ReadLabeledPrompts(data_path);
+  if (!data.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kTool, std::string(data.status().message()).c_str());
+    return 2;
+  }
+  // Labels in sorted order; every row needs one and a split of train or heldout.
+  std::optional<std::vector<std::string>> labels = DataLabels(*data, data_path);
+  if (!labels) return 2;
+  if (flags->cv_families) return CrossValidateFamilies(opt, *labels, *data);
+  const TrainingSplit split = SplitData(*data, *labels);
+  opt.extra_metadata = DataMetadata(*data, split);
+  return TrainAndReport(opt, *labels, split, args, flags->top_features, flags->no_write);
 }
 
 }  // namespace

@@ -122,33 +122,25 @@ int SendTurn(v1::Router::Stub& stub, const v1::ChatRequest& req, const TurnOptio
   return 0;
 }
 
-}  // namespace
+// What the flags ask for: the request without its messages, and the timeout of each turn.
+struct ChatFlags {
+  v1::ChatRequest request;
+  int64_t timeout_s = 0;
+};
 
-int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  CommandLine args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
-            {"no-thinking", "interactive", "help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
-  if (args.positional().empty() && !args.Has("interactive")) return usage(absl::InvalidArgumentError("missing TEXT"));
-  if (!args.positional().empty() && args.Has("interactive")) {
-    return usage(absl::InvalidArgumentError("give TEXT or --interactive, not both"));
-  }
+// InvalidArgument (or a --docs file's error) for the usage text.
+absl::StatusOr<ChatFlags> ReadChatFlags(const CommandLine& args) {
   auto max_tokens = args.IntOr("max-tokens", 256, 1, 1 << 20);
   auto temperature = args.DoubleOr("temperature", -1);
   auto seed = args.IntOr("seed", -1, -1, INT64_MAX);
   auto timeout = args.IntOr("timeout-s", 300, 1, 86400);
   auto max_steps = args.IntOr("max-steps", 0, 0, 1000);
   for (const absl::Status& s : {max_tokens.status(), temperature.status(), seed.status(), timeout.status(), max_steps.status()}) {
-    if (!s.ok()) return usage(s);
+    if (!s.ok()) return s;
   }
-  v1::ChatRequest req;
+  ChatFlags flags;
+  flags.timeout_s = *timeout;
+  v1::ChatRequest& req = flags.request;
   req.set_route(args.GetOr("route", "auto"));
   req.mutable_sampling()->set_max_tokens(static_cast<int32_t>(*max_tokens));
   if (*temperature >= 0) req.mutable_sampling()->set_temperature(static_cast<float>(*temperature));
@@ -160,7 +152,7 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   if (auto docs = args.Get("docs")) {
     for (absl::string_view path : absl::StrSplit(*docs, ',', absl::SkipEmpty())) {
       auto text = ReadFile(std::string(path));
-      if (!text.ok()) return usage(absl::Status(text.status().code(), absl::StrCat("--docs: ", text.status().message())));
+      if (!text.ok()) return absl::Status(text.status().code(), absl::StrCat("--docs: ", text.status().message()));
       v1::Document* d = req.add_documents();
       d->set_name(std::string(path.substr(path.rfind('/') == absl::string_view::npos ? 0 : path.rfind('/') + 1)));
       d->set_text(*std::move(text));
@@ -180,18 +172,12 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
       c->set_function_name(*choice);
     }
   }
+  return flags;
+}
 
-  const std::string router = args.GetOr("router", "127.0.0.1:7700");
-  auto stub = v1::Router::NewStub(grpc::CreateChannel(router, grpc::InsecureChannelCredentials()));
-  const char* env_key = std::getenv("SWITCHYARD_API_KEY");
-  TurnOptions turn{router, args.GetOr("api-key", env_key ? env_key : ""), *timeout, ::isatty(fileno(out)) == 1};
-  if (!args.Has("interactive")) {
-    v1::ChatMessage* m = req.add_messages();
-    m->set_role(v1::ChatMessage::USER);
-    m->set_content(absl::StrJoin(args.positional(), " "));
-    return SendTurn(*stub, req, turn, out, err, nullptr);
-  }
-  // The conversation grows turn by turn; the request's other fields stay as the flags set them.
+// One message per line from stdin; the conversation grows turn by turn, the request's other
+// fields stay as the flags set them. /reset starts over, /exit or end of input leaves (0).
+int RunInteractive(v1::Router::Stub& stub, v1::ChatRequest req, const TurnOptions& turn, std::FILE* out, std::FILE* err) {
   std::fprintf(err, "%s: interactive; one message per line, /reset for a new conversation, /exit to leave\n", kTool);
   for (std::string line;;) {
     std::fputs("> ", err);
@@ -206,12 +192,45 @@ int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     m->set_role(v1::ChatMessage::USER);
     m->set_content(line);
     v1::ChatMessage answer;
-    if (SendTurn(*stub, req, turn, out, err, &answer) != 0) {
+    if (SendTurn(stub, req, turn, out, err, &answer) != 0) {
       req.mutable_messages()->RemoveLast();  // the turn failed: try again or move on
       continue;
     }
     *req.add_messages() = std::move(answer);
   }
+}
+
+}  // namespace
+
+int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
+  CommandLine args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
+            {"no-thinking", "interactive", "help"});
+  auto usage = [&](const absl::Status& s) {
+    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
+    return 2;
+  };
+  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
+  if (args.HelpRequested()) {
+    std::fputs(kUsage, out);
+    return 0;
+  }
+  if (args.positional().empty() && !args.Has("interactive")) return usage(absl::InvalidArgumentError("missing TEXT"));
+  if (!args.positional().empty() && args.Has("interactive")) {
+    return usage(absl::InvalidArgumentError("give TEXT or --interactive, not both"));
+  }
+  absl::StatusOr<ChatFlags> flags = ReadChatFlags(args);
+  if (!flags.ok()) return usage(flags.status());
+
+  const std::string router = args.GetOr("router", "127.0.0.1:7700");
+  auto stub = v1::Router::NewStub(grpc::CreateChannel(router, grpc::InsecureChannelCredentials()));
+  const char* env_key = std::getenv("SWITCHYARD_API_KEY");
+  TurnOptions turn{router, args.GetOr("api-key", env_key ? env_key : ""), flags->timeout_s, ::isatty(fileno(out)) == 1};
+  v1::ChatRequest& req = flags->request;
+  if (args.Has("interactive")) return RunInteractive(*stub, std::move(req), turn, out, err);
+  v1::ChatMessage* m = req.add_messages();
+  m->set_role(v1::ChatMessage::USER);
+  m->set_content(absl::StrJoin(args.positional(), " "));
+  return SendTurn(*stub, req, turn, out, err, nullptr);
 }
 
 }  // namespace switchyard::cli

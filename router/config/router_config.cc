@@ -1,6 +1,8 @@
 #include "router/config/router_config.h"
 
 #include <set>
+#include <string>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -95,6 +97,118 @@ absl::Status ParseHttp(const YAML::Node& n, const Reader& r, HttpConfig* http) {
   return absl::OkStatus();
 }
 
+// pools.ROLE: {endpoints: [HOST:PORT, ...]} or {target: "dns:///..."}, exactly one of them.
+absl::StatusOr<PoolConfig> ParsePool(const YAML::Node& n, const std::string& key, const Reader& r) {
+  if (auto s = r.CheckKeys(n, key, {"endpoints", "target"}); !s.ok()) return s;
+  PoolConfig p;
+  if (n["endpoints"]) {
+    const YAML::Node eps = n["endpoints"];
+    if (!eps.IsSequence() || eps.size() == 0) return r.Error(key + ".endpoints", "expected a non-empty list of HOST:PORT");
+    for (size_t i = 0; i < eps.size(); ++i) {
+      const std::string k = absl::StrCat(key, ".endpoints[", i, "]");
+      auto v = r.String(eps[i], k);
+      if (!v.ok()) return v.status();
+      if (!IsHostPort(*v)) return r.Error(k, absl::StrCat("'", *v, "' is not HOST:PORT"));
+      p.endpoints.push_back(*v);
+    }
+  }
+  if (n["target"]) {
+    auto v = r.String(n["target"], key + ".target");
+    if (!v.ok()) return v.status();
+    if (v->empty()) return r.Error(key + ".target", "empty");
+    p.target = *v;
+  }
+  if (p.endpoints.empty() == p.target.empty()) return r.Error(key, "give exactly one of endpoints and target");
+  return p;
+}
+
+absl::Status ParsePools(const YAML::Node& pools, const Reader& r, RouterConfig* c) {
+  if (!pools.IsMap()) return r.Error("pools", "expected a mapping of role to pool");
+  for (const auto& kv : pools) {
+    const std::string role = kv.first.as<std::string>();
+    const std::string key = absl::StrCat("pools.", role);
+    if (!IsRole(role)) return r.Error(key, "unknown role (expected reasoning, coder or translation)");
+    auto pool = ParsePool(kv.second, key, r);
+    if (!pool.ok()) return pool.status();
+    c->pools[role] = *std::move(pool);
+  }
+  if (c->pools.empty()) return r.Error("pools", "no pool defined");
+  return absl::OkStatus();
+}
+
+absl::Status ParseClassifier(const YAML::Node& n, const Reader& r, RouterConfig* c) {
+  if (auto s = r.CheckKeys(n, "classifier", {"model", "min_confidence", "fallback_route"}); !s.ok()) return s;
+  if (n["model"]) {
+    auto v = r.String(n["model"], "classifier.model");
+    if (!v.ok()) return v.status();
+    c->classifier_model = *v;
+  }
+  if (n["min_confidence"]) {
+    auto v = r.Double(n["min_confidence"], "classifier.min_confidence", 0.0, 1.0);
+    if (!v.ok()) return v.status();
+    c->min_confidence = *v;
+  }
+  if (n["fallback_route"]) {
+    auto v = r.String(n["fallback_route"], "classifier.fallback_route");
+    if (!v.ok()) return v.status();
+    if (!IsRole(*v)) return r.Error("classifier.fallback_route", absl::StrCat("'", *v, "' is not a role"));
+    c->fallback_route = *v;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseDefaults(const YAML::Node& n, const Reader& r, RouterConfig* c) {
+  if (auto s = r.CheckKeys(n, "defaults", {"deadline_seconds", "max_tokens"}); !s.ok()) return s;
+  if (n["deadline_seconds"]) {
+    auto v = r.Int(n["deadline_seconds"], "defaults.deadline_seconds", 1, 86400);
+    if (!v.ok()) return v.status();
+    c->deadline_seconds = *v;
+  }
+  if (n["max_tokens"]) {
+    auto v = r.Int(n["max_tokens"], "defaults.max_tokens", 1, 1 << 20);
+    if (!v.ok()) return v.status();
+    c->max_tokens = static_cast<int32_t>(*v);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseAgent(const YAML::Node& n, const Reader& r, AgentDefaults* agent) {
+  if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls"}); !s.ok()) {
+    return s;
+  }
+  struct Field {
+    const char* key;
+    int64_t max;
+    int64_t* out;
+  };
+  const Field fields[] = {{"max_steps", 1000, &agent->max_steps},
+                          {"max_tokens", int64_t{1} << 40, &agent->max_tokens},
+                          {"max_seconds", 86400, &agent->max_seconds},
+                          {"max_identical_calls", 1000, &agent->max_identical_calls}};
+  for (const Field& f : fields) {
+    if (!n[f.key]) continue;
+    auto v = r.Int(n[f.key], absl::StrCat("agent.", f.key), 1, f.max);
+    if (!v.ok()) return v.status();
+    *f.out = *v;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseHealth(const YAML::Node& n, const Reader& r, RouterConfig* c) {
+  if (auto s = r.CheckKeys(n, "health", {"interval_ms", "timeout_ms"}); !s.ok()) return s;
+  if (n["interval_ms"]) {
+    auto v = r.Int(n["interval_ms"], "health.interval_ms", 10, 600000);
+    if (!v.ok()) return v.status();
+    c->health_interval_ms = *v;
+  }
+  if (n["timeout_ms"]) {
+    auto v = r.Int(n["timeout_ms"], "health.timeout_ms", 10, 600000);
+    if (!v.ok()) return v.status();
+    c->health_timeout_ms = *v;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   RouterConfig c;
   if (root.IsNull()) return r.Error("(top level)", "the file is empty");
@@ -106,106 +220,21 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
     c.listen = *v;
   }
   if (!root["pools"]) return r.Error("pools", "required: one pool per role (reasoning, coder, translation)");
-  const YAML::Node pools = root["pools"];
-  if (!pools.IsMap()) return r.Error("pools", "expected a mapping of role to pool");
-  for (const auto& kv : pools) {
-    const std::string role = kv.first.as<std::string>();
-    const std::string key = absl::StrCat("pools.", role);
-    if (!IsRole(role)) return r.Error(key, "unknown role (expected reasoning, coder or translation)");
-    if (auto s = r.CheckKeys(kv.second, key, {"endpoints", "target"}); !s.ok()) return s;
-    PoolConfig p;
-    if (kv.second["endpoints"]) {
-      const YAML::Node eps = kv.second["endpoints"];
-      if (!eps.IsSequence() || eps.size() == 0) return r.Error(key + ".endpoints", "expected a non-empty list of HOST:PORT");
-      for (size_t i = 0; i < eps.size(); ++i) {
-        const std::string k = absl::StrCat(key, ".endpoints[", i, "]");
-        auto v = r.String(eps[i], k);
-        if (!v.ok()) return v.status();
-        if (!IsHostPort(*v)) return r.Error(k, absl::StrCat("'", *v, "' is not HOST:PORT"));
-        p.endpoints.push_back(*v);
-      }
-    }
-    if (kv.second["target"]) {
-      auto v = r.String(kv.second["target"], key + ".target");
-      if (!v.ok()) return v.status();
-      if (v->empty()) return r.Error(key + ".target", "empty");
-      p.target = *v;
-    }
-    if (p.endpoints.empty() == p.target.empty()) return r.Error(key, "give exactly one of endpoints and target");
-    c.pools[role] = std::move(p);
-  }
-  if (c.pools.empty()) return r.Error("pools", "no pool defined");
+  if (absl::Status s = ParsePools(root["pools"], r, &c); !s.ok()) return s;
   if (root["classifier"]) {
-    const YAML::Node n = root["classifier"];
-    if (auto s = r.CheckKeys(n, "classifier", {"model", "min_confidence", "fallback_route"}); !s.ok()) return s;
-    if (n["model"]) {
-      auto v = r.String(n["model"], "classifier.model");
-      if (!v.ok()) return v.status();
-      c.classifier_model = *v;
-    }
-    if (n["min_confidence"]) {
-      auto v = r.Double(n["min_confidence"], "classifier.min_confidence", 0.0, 1.0);
-      if (!v.ok()) return v.status();
-      c.min_confidence = *v;
-    }
-    if (n["fallback_route"]) {
-      auto v = r.String(n["fallback_route"], "classifier.fallback_route");
-      if (!v.ok()) return v.status();
-      if (!IsRole(*v)) return r.Error("classifier.fallback_route", absl::StrCat("'", *v, "' is not a role"));
-      c.fallback_route = *v;
-    }
+    if (absl::Status s = ParseClassifier(root["classifier"], r, &c); !s.ok()) return s;
   }
   if (!c.pools.count(c.fallback_route)) {
     return r.Error("classifier.fallback_route", absl::StrCat("'", c.fallback_route, "' has no pool"));
   }
   if (root["defaults"]) {
-    const YAML::Node n = root["defaults"];
-    if (auto s = r.CheckKeys(n, "defaults", {"deadline_seconds", "max_tokens"}); !s.ok()) return s;
-    if (n["deadline_seconds"]) {
-      auto v = r.Int(n["deadline_seconds"], "defaults.deadline_seconds", 1, 86400);
-      if (!v.ok()) return v.status();
-      c.deadline_seconds = *v;
-    }
-    if (n["max_tokens"]) {
-      auto v = r.Int(n["max_tokens"], "defaults.max_tokens", 1, 1 << 20);
-      if (!v.ok()) return v.status();
-      c.max_tokens = static_cast<int32_t>(*v);
-    }
+    if (absl::Status s = ParseDefaults(root["defaults"], r, &c); !s.ok()) return s;
   }
   if (root["agent"]) {
-    const YAML::Node n = root["agent"];
-    if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls"}); !s.ok()) {
-      return s;
-    }
-    struct Field {
-      const char* key;
-      int64_t max;
-      int64_t* out;
-    };
-    const Field fields[] = {{"max_steps", 1000, &c.agent.max_steps},
-                            {"max_tokens", int64_t{1} << 40, &c.agent.max_tokens},
-                            {"max_seconds", 86400, &c.agent.max_seconds},
-                            {"max_identical_calls", 1000, &c.agent.max_identical_calls}};
-    for (const Field& f : fields) {
-      if (!n[f.key]) continue;
-      auto v = r.Int(n[f.key], absl::StrCat("agent.", f.key), 1, f.max);
-      if (!v.ok()) return v.status();
-      *f.out = *v;
-    }
+    if (absl::Status s = ParseAgent(root["agent"], r, &c.agent); !s.ok()) return s;
   }
   if (root["health"]) {
-    const YAML::Node n = root["health"];
-    if (auto s = r.CheckKeys(n, "health", {"interval_ms", "timeout_ms"}); !s.ok()) return s;
-    if (n["interval_ms"]) {
-      auto v = r.Int(n["interval_ms"], "health.interval_ms", 10, 600000);
-      if (!v.ok()) return v.status();
-      c.health_interval_ms = *v;
-    }
-    if (n["timeout_ms"]) {
-      auto v = r.Int(n["timeout_ms"], "health.timeout_ms", 10, 600000);
-      if (!v.ok()) return v.status();
-      c.health_timeout_ms = *v;
-    }
+    if (absl::Status s = ParseHealth(root["health"], r, &c); !s.ok()) return s;
   }
   if (root["policy"]) {
     auto v = r.String(root["policy"], "policy");

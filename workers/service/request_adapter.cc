@@ -99,6 +99,80 @@ bool ForcesCall(const v1::ToolChoice& c) {
   return c.mode() == v1::ToolChoice::REQUIRED || c.mode() == v1::ToolChoice::FUNCTION;
 }
 
+// The request's sampling fields over the model's defaults (generation_config.json).
+absl::Status ApplySampling(const v1::SamplingParams& s, SamplingParams* out) {
+  if (s.has_temperature()) out->temperature = s.temperature();
+  if (s.has_top_p()) out->top_p = s.top_p();
+  if (s.has_top_k()) out->top_k = s.top_k();
+  if (s.has_min_p()) out->min_p = s.min_p();
+  if (s.has_repetition_penalty()) out->repetition_penalty = s.repetition_penalty();
+  if (s.has_presence_penalty()) out->presence_penalty = s.presence_penalty();
+  if (s.has_frequency_penalty()) out->frequency_penalty = s.frequency_penalty();
+  if (s.has_seed()) out->seed = s.seed();
+  if (s.has_max_tokens()) out->max_tokens = s.max_tokens();
+  for (const std::string& stop : s.stop()) out->stop_strings.push_back(stop);
+  if (absl::Status st = out->Validate(); !st.ok()) return absl::InvalidArgumentError(absl::StrCat("sampling: ", st.message()));
+  return absl::OkStatus();
+}
+
+// One prompt source, known enum values, and no forced tool call without messages.
+absl::Status CheckRequestShape(const v1::GenerateRequest& r) {
+  const int sources = (r.messages_size() > 0) + !r.prompt().empty() + (r.prompt_token_ids_size() > 0);
+  if (sources != 1) {
+    return absl::InvalidArgumentError("give exactly one of messages, prompt and prompt_token_ids");
+  }
+  const v1::ToolChoice& choice = r.tool_choice();
+  if (!v1::ToolChoice::Mode_IsValid(choice.mode())) {
+    return absl::InvalidArgumentError(absl::StrCat("tool_choice.mode: unknown value ", choice.mode()));
+  }
+  if (!v1::ResponseFormat::Type_IsValid(r.response_format().type())) {
+    return absl::InvalidArgumentError(absl::StrCat("response_format.type: unknown value ", r.response_format().type()));
+  }
+  if (r.messages_size() == 0 && ForcesCall(choice)) {
+    // Only the chat template shows the model its tools, and only chat answers are parsed.
+    return absl::InvalidArgumentError(absl::StrCat("tool_choice: ", v1::ToolChoice::Mode_Name(choice.mode()),
+                                                   " needs messages (a raw prompt shows the model no tools)"));
+  }
+  return absl::OkStatus();
+}
+
+// The request's messages as the chat template reads them.
+absl::StatusOr<std::vector<ChatMessage>> ToChatMessages(const v1::GenerateRequest& r) {
+  std::vector<ChatMessage> messages;
+  for (int i = 0; i < r.messages_size(); ++i) {
+    const v1::ChatMessage& m = r.messages(i);
+    const char* role = RoleName(m.role());
+    if (role == nullptr) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].role: unspecified"));
+    ChatMessage msg;
+    msg.role = role;
+    msg.content = m.content();
+    if (!m.reasoning_content().empty()) msg.reasoning_content = m.reasoning_content();
+    msg.tool_call_id = m.tool_call_id();
+    msg.name = m.name();
+    for (int c = 0; c < m.tool_calls_size(); ++c) {
+      const v1::ToolCall& tc = m.tool_calls(c);
+      if (tc.name().empty()) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].tool_calls[", c, "].name: empty"));
+      // OpenAI clients send arguments as JSON text; the template prints such strings verbatim.
+      msg.tool_calls.push_back(ChatToolCall{tc.id(), tc.name(), tc.arguments_json().empty() ? "{}" : tc.arguments_json()});
+    }
+    messages.push_back(std::move(msg));
+  }
+  return messages;
+}
+
+// The request's tools as the chat template shows them.
+absl::StatusOr<std::vector<ChatTool>> ToChatTools(const v1::GenerateRequest& r) {
+  std::vector<ChatTool> tools;
+  for (int i = 0; i < r.tools_size(); ++i) {
+    const v1::Tool& t = r.tools(i);
+    if (t.name().empty()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].name: empty"));
+    auto tool = MakeChatTool(t.name(), t.description(), t.parameters_json_schema());
+    if (!tool.ok()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].parameters_json_schema: ", tool.status().message()));
+    tools.push_back(std::move(*tool));
+  }
+  return tools;
+}
+
 }  // namespace
 
 RequestAdapter::RequestAdapter(const LoadedModel& model, const Tokenizer& tokenizer)
@@ -119,97 +193,50 @@ RequestAdapter::RequestAdapter(const LoadedModel& model, const Tokenizer& tokeni
 absl::StatusOr<PreparedRequest> RequestAdapter::Build(const v1::GenerateRequest& r) const {
   PreparedRequest p;
   p.sampling = defaults_;
-  const v1::SamplingParams& s = r.sampling();
-  if (s.has_temperature()) p.sampling.temperature = s.temperature();
-  if (s.has_top_p()) p.sampling.top_p = s.top_p();
-  if (s.has_top_k()) p.sampling.top_k = s.top_k();
-  if (s.has_min_p()) p.sampling.min_p = s.min_p();
-  if (s.has_repetition_penalty()) p.sampling.repetition_penalty = s.repetition_penalty();
-  if (s.has_presence_penalty()) p.sampling.presence_penalty = s.presence_penalty();
-  if (s.has_frequency_penalty()) p.sampling.frequency_penalty = s.frequency_penalty();
-  if (s.has_seed()) p.sampling.seed = s.seed();
-  if (s.has_max_tokens()) p.sampling.max_tokens = s.max_tokens();
-  for (const std::string& stop : s.stop()) p.sampling.stop_strings.push_back(stop);
-  if (absl::Status st = p.sampling.Validate(); !st.ok()) return absl::InvalidArgumentError(absl::StrCat("sampling: ", st.message()));
-
-  const int sources = (r.messages_size() > 0) + !r.prompt().empty() + (r.prompt_token_ids_size() > 0);
-  if (sources != 1) {
-    return absl::InvalidArgumentError("give exactly one of messages, prompt and prompt_token_ids");
-  }
-  const v1::ToolChoice& choice = r.tool_choice();
-  if (!v1::ToolChoice::Mode_IsValid(choice.mode())) {
-    return absl::InvalidArgumentError(absl::StrCat("tool_choice.mode: unknown value ", choice.mode()));
-  }
-  if (!v1::ResponseFormat::Type_IsValid(r.response_format().type())) {
-    return absl::InvalidArgumentError(absl::StrCat("response_format.type: unknown value ", r.response_format().type()));
-  }
-  if (r.messages_size() == 0 && ForcesCall(choice)) {
-    // Only the chat template shows the model its tools, and only chat answers are parsed.
-    return absl::InvalidArgumentError(absl::StrCat("tool_choice: ", v1::ToolChoice::Mode_Name(choice.mode()),
-                                                   " needs messages (a raw prompt shows the model no tools)"));
-  }
+  if (absl::Status st = ApplySampling(r.sampling(), &p.sampling); !st.ok()) return st;
+  if (absl::Status st = CheckRequestShape(r); !st.ok()) return st;
+  bool reasons_first = false;
   if (r.prompt_token_ids_size() > 0) {
     p.prompt.assign(r.prompt_token_ids().begin(), r.prompt_token_ids().end());
-    if (absl::Status st = Constrain(r, /*reasons_first=*/false, &p); !st.ok()) return st;
-    return p;
-  }
-  if (!r.prompt().empty()) {
+  } else if (!r.prompt().empty()) {
     auto ids = tokenizer_.Encode(r.prompt());
     if (!ids.ok()) return absl::InvalidArgumentError(absl::StrCat("prompt: ", ids.status().message()));
     p.prompt = std::move(*ids);
-    if (absl::Status st = Constrain(r, /*reasons_first=*/false, &p); !st.ok()) return st;
-    return p;
+  } else {
+    auto chat = PrepareChat(r, &p);
+    if (!chat.ok()) return chat.status();
+    reasons_first = *chat;
   }
+  if (absl::Status st = Constrain(r, reasons_first, &p); !st.ok()) return st;
+  return p;
+}
+
+absl::StatusOr<bool> RequestAdapter::PrepareChat(const v1::GenerateRequest& r, PreparedRequest* p) const {
   if (!template_) {
     return absl::FailedPreconditionError(absl::StrCat("this model's chat template cannot be used: ", template_error_.message()));
   }
-  std::vector<ChatMessage> messages;
-  for (int i = 0; i < r.messages_size(); ++i) {
-    const v1::ChatMessage& m = r.messages(i);
-    const char* role = RoleName(m.role());
-    if (role == nullptr) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].role: unspecified"));
-    ChatMessage msg;
-    msg.role = role;
-    msg.content = m.content();
-    if (!m.reasoning_content().empty()) msg.reasoning_content = m.reasoning_content();
-    msg.tool_call_id = m.tool_call_id();
-    msg.name = m.name();
-    for (int c = 0; c < m.tool_calls_size(); ++c) {
-      const v1::ToolCall& tc = m.tool_calls(c);
-      if (tc.name().empty()) return absl::InvalidArgumentError(absl::StrCat("messages[", i, "].tool_calls[", c, "].name: empty"));
-      // OpenAI clients send arguments as JSON text; the template prints such strings verbatim.
-      msg.tool_calls.push_back(ChatToolCall{tc.id(), tc.name(), tc.arguments_json().empty() ? "{}" : tc.arguments_json()});
-    }
-    messages.push_back(std::move(msg));
-  }
-  std::vector<ChatTool> tools;
-  for (int i = 0; i < r.tools_size(); ++i) {
-    const v1::Tool& t = r.tools(i);
-    if (t.name().empty()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].name: empty"));
-    auto tool = MakeChatTool(t.name(), t.description(), t.parameters_json_schema());
-    if (!tool.ok()) return absl::InvalidArgumentError(absl::StrCat("tools[", i, "].parameters_json_schema: ", tool.status().message()));
-    tools.push_back(std::move(*tool));
-  }
+  auto messages = ToChatMessages(r);
+  if (!messages.ok()) return messages.status();
+  auto tools = ToChatTools(r);
+  if (!tools.ok()) return tools.status();
   // tool_choice NONE: the model is not shown the tools (vLLM's rule), and calls are not read.
-  if (choice.mode() == v1::ToolChoice::NONE) {
-    tools.clear();
-    p.parse_tool_calls = false;
+  if (r.tool_choice().mode() == v1::ToolChoice::NONE) {
+    tools->clear();
+    p->parse_tool_calls = false;
   }
   RenderOptions options;
   if (r.has_enable_thinking()) options.enable_thinking = r.enable_thinking();
-  auto rendered = template_->Render(messages, tools, options);
+  auto rendered = template_->Render(*messages, *tools, options);
   if (!rendered.ok()) return rendered.status();
   auto ids = tokenizer_.Encode(rendered->text, {.parse_special = true, .special_spans = &rendered->template_spans});
   if (!ids.ok()) return absl::InvalidArgumentError(absl::StrCat("messages: ", ids.status().message()));
-  p.prompt = std::move(*ids);
-  p.starts_in_reasoning = rendered->opens_reasoning;
-  p.tools = std::move(tools);
-  p.chat = true;
+  p->prompt = std::move(*ids);
+  p->starts_in_reasoning = rendered->opens_reasoning;
+  p->tools = *std::move(tools);
+  p->chat = true;
   // Hybrid Qwen3 opens <think> itself (the prompt does not) unless thinking is switched off.
-  const bool reasons_first = rendered->opens_reasoning ||
-                             (template_->family() == ChatTemplate::Family::kQwen3 && options.enable_thinking.value_or(true));
-  if (absl::Status st = Constrain(r, reasons_first, &p); !st.ok()) return st;
-  return p;
+  return rendered->opens_reasoning ||
+         (template_->family() == ChatTemplate::Family::kQwen3 && options.enable_thinking.value_or(true));
 }
 
 absl::Status RequestAdapter::Constrain(const v1::GenerateRequest& r, bool reasons_first, PreparedRequest* p) const {

@@ -60,6 +60,9 @@ class RequestAdapter {
   std::unique_ptr<OutputEvents> NewOutput(const PreparedRequest& prepared) const;
 
  private:
+  // The prompt from the chat template: messages and tools rendered, then tokenized (p->prompt,
+  // p->tools, p->chat, ...). Returns whether the answer opens with reasoning.
+  absl::StatusOr<bool> PrepareChat(const v1::GenerateRequest& r, PreparedRequest* p) const;
   // Sets p->sampling.grammar from tool_choice and response_format (nothing for AUTO / NONE and
   // TEXT); `reasons_first`: the answer opens with reasoning, so the grammar waits for </think>.
   absl::Status Constrain(const v1::GenerateRequest& r, bool reasons_first, PreparedRequest* p) const;

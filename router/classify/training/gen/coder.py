@@ -1,6 +1,8 @@
 """Builders of coder rows. Each builder returns (kind, lang, prompt)."""
 
-from . import code_bank as cb
+from . import code_snippets
+from . import code_tasks
+from . import dev_queries
 from . import sql_schemas
 from .langs import EN
 
@@ -27,7 +29,7 @@ WRITE_EN = [
 
 
 def write_function_en(g):
-    desc, fname, test = g.pick(cb.TASKS_EN)
+    desc, fname, test = g.pick(code_tasks.TASKS_EN)
     pl = g.pick(MAIN_PLS)
     text = g.pick(WRITE_EN).format(x=desc, PL=pl)
     if test and g.chance(0.5):
@@ -39,11 +41,11 @@ def write_function_en(g):
 
 def write_function_ml(g):
     if g.chance(0.55):
-        lang = g.pick(sorted(cb.TASK_WRAPPERS))
-        text = g.pick(cb.TASK_WRAPPERS[lang]).format(PL=g.pick(MAIN_PLS), X=g.pick(cb.TASKS_ML[lang]))
+        lang = g.pick(sorted(code_tasks.TASK_WRAPPERS))
+        text = g.pick(code_tasks.TASK_WRAPPERS[lang]).format(PL=g.pick(MAIN_PLS), X=g.pick(code_tasks.TASKS_ML[lang]))
     else:
-        lang = g.pick(sorted(cb.TASKS_FULL))
-        text = g.pick(cb.TASKS_FULL[lang]).format(PL=g.pick(MAIN_PLS))
+        lang = g.pick(sorted(code_tasks.TASKS_FULL))
+        text = g.pick(code_tasks.TASKS_FULL[lang]).format(PL=g.pick(MAIN_PLS))
     return "write-function", lang, text
 
 
@@ -68,7 +70,7 @@ COMPLETE = ["Finish writing this Python function:\n\n{s}", "{s}", "{s}", "Fill i
 
 def task_stub(g):
     """A docstring stub built from a programming task of the bank."""
-    desc, fname, test = g.pick(cb.TASKS_EN)
+    desc, fname, test = g.pick(code_tasks.TASKS_EN)
     args = g.pick(["items: list", "s: str", "n: int", "nums: list", "text: str", "a: int, b: int", "data: list, k: int"])
     ret = g.pick(["", " -> int", " -> bool", " -> list", " -> str"])
     doc = desc[0].upper() + desc[1:] + "."
@@ -83,9 +85,9 @@ def complete_function(g):
     if g.chance(0.35):
         stub = task_stub(g)
     elif g.chance(0.75):
-        stub = python_stub(g, g.pick(cb.FUNC_SPECS), with_body=g.chance(0.2))
+        stub = python_stub(g, g.pick(code_tasks.FUNC_SPECS), with_body=g.chance(0.2))
     else:
-        stub = g.pick(cb.FUNC_SPECS_OTHER)[1]
+        stub = g.pick(code_tasks.FUNC_SPECS_OTHER)[1]
     return "complete-function", "en", g.pick(COMPLETE).format(s=stub)
 
 
@@ -111,7 +113,7 @@ PR_TITLES = ["Add caching to user lookup", "Fix off-by-one in pagination", "Refa
 
 
 def code_review(g):
-    lang, code = g.pick(cb.SNIPPETS)
+    lang, code = g.pick(code_snippets.SNIPPETS)
     text = g.pick(REVIEW).format(c=fence(g, code, lang), n=g.int(12, 4999), t=g.pick(PR_TITLES))
     return "code-review", "en", text
 
@@ -135,13 +137,13 @@ TRANSLATE_CODE = [
 def code_translate(g):
     r = g.r.random()
     if r < 0.7:
-        p1, code = g.pick(cb.SNIPPETS)
-        p2 = g.pick([p for p in cb.PLS if p != p1])
+        p1, code = g.pick(code_snippets.SNIPPETS)
+        p2 = g.pick([p for p in code_snippets.PLS if p != p1])
     elif r < 0.85:
-        p1, code = "SQL", g.pick(cb.SQL_QUERIES)
+        p1, code = "SQL", g.pick(dev_queries.SQL_QUERIES)
         p2 = g.pick(["pandas", "the Django ORM", "SQLAlchemy", "a MongoDB aggregation", "LINQ", "Spark DataFrame code"])
     else:
-        p1, code = "Bash", g.pick(cb.SHELL_CMDS)
+        p1, code = "Bash", g.pick(dev_queries.SHELL_CMDS)
         p2 = g.pick(["PowerShell", "Python", "a Windows batch file", "Go", "Node.js"])
     return "code-translate", "en", g.pick(TRANSLATE_CODE).format(P1=p1, P2=p2, c=fence(g, code, p1))
 
@@ -155,7 +157,7 @@ EXPLAIN = ["What does this code do?\n{c}", "Explain this snippet line by line:\n
 
 
 def explain_code(g):
-    lang, code = g.pick(cb.SNIPPETS)
+    lang, code = g.pick(code_snippets.SNIPPETS)
     return "explain-code", "en", g.pick(EXPLAIN).format(c=fence(g, code, lang))
 
 
@@ -188,14 +190,14 @@ def sql(g):
         domain = g.pick(sql_schemas.DOMAINS)
         q = sql_schemas.question(g, domain)
         schema = create_tables(domain) if g.chance(0.15) else sql_schemas.render(domain)
-        w = g.pick(SQL_MORE_WRAPPERS + cb.SQL_WRAPPERS)
+        w = g.pick(SQL_MORE_WRAPPERS + dev_queries.SQL_WRAPPERS)
         return "sql-write", "en", w.format(q=q, s=schema, ql=q[0].lower() + q[1:])
-    schema, qs = g.pick(cb.SQL_SCHEMAS)
+    schema, qs = g.pick(dev_queries.SQL_SCHEMAS)
     q = g.pick(qs)
     if r < 0.82:
-        text = g.pick(cb.SQL_WRAPPERS + SQL_MORE_WRAPPERS).format(q=q, s=schema, ql=q[0].lower() + q[1:])
+        text = g.pick(dev_queries.SQL_WRAPPERS + SQL_MORE_WRAPPERS).format(q=q, s=schema, ql=q[0].lower() + q[1:])
         return "sql-write", "en", text
-    return "sql-review", "en", g.pick(SQL_REVIEW).format(q=q, s=schema, sql=g.pick(cb.SQL_QUERIES))
+    return "sql-review", "en", g.pick(SQL_REVIEW).format(q=q, s=schema, sql=g.pick(dev_queries.SQL_QUERIES))
 
 
 SHELL_EXPLAIN = ["What does this command do?\n{c}", "Explain: {c}", "Is this command safe to run? {c}",
@@ -205,11 +207,11 @@ SHELL_EXPLAIN = ["What does this command do?\n{c}", "Explain: {c}", "Is this com
 
 def shell(g):
     if g.chance(0.75):
-        task = g.pick(cb.SHELL_TASKS)
-        w = g.pick(cb.SHELL_WRAPPERS)
+        task = g.pick(dev_queries.SHELL_TASKS)
+        w = g.pick(dev_queries.SHELL_WRAPPERS)
         x = task[0].lower() + task[1:]
         return "shell", "en", w.format(X=task[0].upper() + task[1:], x=x)
-    return "shell-explain", "en", g.pick(SHELL_EXPLAIN).format(c=g.pick(cb.SHELL_CMDS))
+    return "shell-explain", "en", g.pick(SHELL_EXPLAIN).format(c=g.pick(dev_queries.SHELL_CMDS))
 
 
 REGEX_EXPLAIN = ["What does this regex match? {r}", "Explain the regular expression {r}",
@@ -219,31 +221,31 @@ REGEX_EXPLAIN = ["What does this regex match? {r}", "Explain the regular express
 
 def regex(g):
     if g.chance(0.7):
-        return "regex", "en", g.pick(cb.REGEX_WRAPPERS).format(x=g.pick(cb.REGEX_TASKS))
-    return "regex-explain", "en", g.pick(REGEX_EXPLAIN).format(r=g.pick(cb.REGEXES))
+        return "regex", "en", g.pick(dev_queries.REGEX_WRAPPERS).format(x=g.pick(dev_queries.REGEX_TASKS))
+    return "regex-explain", "en", g.pick(REGEX_EXPLAIN).format(r=g.pick(dev_queries.REGEXES))
 
 
 def search_query(g):
-    q = g.pick(cb.SEARCH_QUERIES)
+    q = g.pick(dev_queries.SEARCH_QUERIES)
     style = g.r.randrange(5)
     if style == 0:
         text = q
     elif style == 1:
-        text = "%s %s" % (q, g.pick(cb.SEARCH_LANG_HINT))
+        text = "%s %s" % (q, g.pick(dev_queries.SEARCH_LANG_HINT))
     elif style == 2:
-        text = "%s %s" % (g.pick(cb.SEARCH_LANG_HINT), q)
+        text = "%s %s" % (g.pick(dev_queries.SEARCH_LANG_HINT), q)
     elif style == 3:
         text = "how to %s in %s" % (q, g.pick(MAIN_PLS))
     else:
-        text = "%s %s example" % (g.pick(cb.SEARCH_LANG_HINT), q)
+        text = "%s %s example" % (g.pick(dev_queries.SEARCH_LANG_HINT), q)
     return "code-search", "en", text
 
 
 def debug_error(g):
-    lang, err = g.pick(cb.ERRORS)
-    text = g.pick(cb.ERROR_WRAPPERS).format(e=err, PL=lang)
+    lang, err = g.pick(dev_queries.ERRORS)
+    text = g.pick(dev_queries.ERROR_WRAPPERS).format(e=err, PL=lang)
     if g.chance(0.3):
-        _, code = g.pick(cb.SNIPPETS)
+        _, code = g.pick(code_snippets.SNIPPETS)
         text = "Here's my code:\n%s\n\nAnd the error:\n%s" % (code, err)
     return "debug", "en", text
 
@@ -278,7 +280,7 @@ MISC = [
 
 
 def misc(g):
-    lang, code = g.pick(cb.SNIPPETS)
+    lang, code = g.pick(code_snippets.SNIPPETS)
     return "code-misc", "en", g.pick(MISC).format(c=fence(g, code, lang), PL=g.pick(MAIN_PLS))
 
 
@@ -289,4 +291,4 @@ BUILDERS = [
 ]
 
 # Names of programming languages are never target languages of a natural-language translation.
-assert not set(EN.values()) & set(cb.PLS)
+assert not set(EN.values()) & set(code_snippets.PLS)

@@ -1,7 +1,10 @@
 """Builders of reasoning rows. Each builder returns (kind, lang, prompt)."""
 
+from . import legal_bank
+from . import logic_tasks
 from . import math_problems as mp
 from . import reasoning_bank as rb
+from . import research_bank
 from .prose import PROSE
 
 
@@ -27,7 +30,7 @@ def knowledge_mcq(g):
 
 
 def logic_task(g):
-    task = g.pick(rb.BBH_TASKS)
+    task = g.pick(logic_tasks.BBH_TASKS)
     text = task(g)
     if g.chance(0.2):
         text += g.pick(["\nLet's think step by step.", "\nAnswer:", "\nA:", " Explain your answer.", "\nThink carefully."])
@@ -35,12 +38,12 @@ def logic_task(g):
 
 
 def legal(g):
-    b = g.pick(rb.LEGAL_BUILDERS)
+    b = g.pick(legal_bank.LEGAL_BUILDERS)
     return "legal-analysis/" + b.__name__, "en", b(g)
 
 
 def research(g):
-    return "research-analysis", "en", rb.research_question(g)
+    return "research-analysis", "en", research_bank.research_question(g)
 
 
 def open_question(g):

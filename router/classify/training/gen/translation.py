@@ -1,10 +1,12 @@
 """Builders of translation rows. Each builder returns (kind, lang, prompt); lang is written as
 "source->target"."""
 
-from . import code_bank as cb
+from . import code_snippets
+from . import code_tasks
 from . import langs as L
+from . import legal_bank
 from . import math_problems as mp
-from . import reasoning_bank as rb
+from . import research_bank
 from .prose import PROSE, SHORT_EN
 
 
@@ -140,17 +142,17 @@ DOCSTRING_NATIVE = {
 def code_comments(g):
     if g.chance(0.5):
         from .coder import python_stub, task_stub
-        spec_stub = python_stub(g, g.pick(cb.FUNC_SPECS), with_body=g.chance(0.6))
+        spec_stub = python_stub(g, g.pick(code_tasks.FUNC_SPECS), with_body=g.chance(0.6))
         pl, code, src = "Python", spec_stub if g.chance(0.6) else task_stub(g), "en"
         target = g.pick(["de", "fr", "es", "ja", "zh", "ru", "pt", "it", "ko", "pl", "tr", "nl", "vi", "ar", "hi"])
         if target in DOCSTRING_NATIVE and g.chance(0.3):
             return "code-comments", "en->" + target, DOCSTRING_NATIVE[target].format(c=code)
         return "code-comments", "en->" + target, g.pick(COMMENT_EN).format(c=code, PL=pl, L=L.EN[target], S="English")
-    snippets = [(pl, c) for pl, c in cb.SNIPPETS if cb.snippet_has_comments(c)]
+    snippets = [(pl, c) for pl, c in code_snippets.SNIPPETS if code_snippets.snippet_has_comments(c)]
     pl, code = g.pick(snippets)
     if g.chance(0.3):
         code = "```\n%s\n```" % code
-    src = cb.snippet_comment_lang(code)
+    src = code_snippets.snippet_comment_lang(code)
     if src != "en":
         target = "en"
         if src in COMMENT_NATIVE and g.chance(0.5):
@@ -181,7 +183,7 @@ LEGAL_NATIVE = {
 
 
 def legal_clause(g):
-    _, clause = g.pick(rb.CLAUSES)
+    _, clause = g.pick(legal_bank.CLAUSES)
     target = g.pick(["de", "fr", "es", "ja", "zh", "ru", "it", "pt", "ko", "nl", "pl", "ar", "tr"])
     if target in LEGAL_NATIVE and g.chance(0.35):
         return "legal-clause", "en->" + target, LEGAL_NATIVE[target].format(T=clause)
@@ -206,7 +208,7 @@ ABSTRACT_NATIVE = {
 
 
 def research_abstract(g):
-    _, _, _, text = rb.abstract(g)
+    _, _, _, text = research_bank.abstract(g)
     target = g.pick(["de", "fr", "es", "ja", "zh", "ru", "it", "pt", "ko", "nl", "pl", "tr", "ar", "hi"])
     if target in ABSTRACT_NATIVE and g.chance(0.3):
         return "abstract", "en->" + target, ABSTRACT_NATIVE[target].format(T=text)
