@@ -174,7 +174,8 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   }
   if (root["agent"]) {
     const YAML::Node n = root["agent"];
-    if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls"}); !s.ok()) {
+    if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls", "tool_threads"});
+        !s.ok()) {
       return s;
     }
     struct Field {
@@ -185,7 +186,8 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
     const Field fields[] = {{"max_steps", 1000, &c.agent.max_steps},
                             {"max_tokens", int64_t{1} << 40, &c.agent.max_tokens},
                             {"max_seconds", 86400, &c.agent.max_seconds},
-                            {"max_identical_calls", 1000, &c.agent.max_identical_calls}};
+                            {"max_identical_calls", 1000, &c.agent.max_identical_calls},
+                            {"tool_threads", 1024, &c.agent.tool_threads}};
     for (const Field& f : fields) {
       if (!n[f.key]) continue;
       auto v = r.Int(n[f.key], absl::StrCat("agent.", f.key), 1, f.max);
