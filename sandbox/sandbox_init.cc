@@ -161,8 +161,15 @@ void RunSandboxInit(const InitPlan& plan) {
   // caller's are), and nothing can be created under an unmapped id. The namespace's capabilities
   // stay (no uid here is the namespace's root), and the uid being non-zero is what drops them
   // all at the program's execve.
-  if (plan.clear_groups && ::setgroups(0, nullptr) != 0) Fail(plan.report_fd, InitStage::kSetIds);
-  if (::setresgid(plan.gid, plan.gid, plan.gid) != 0 || ::setresuid(plan.uid, plan.uid, plan.uid) != 0) {
+  //
+  // Raw system calls, not glibc's wrappers, here and for the fork below: this process is a
+  // clone of one thread of a multi-threaded caller, and glibc still lists the caller's other
+  // threads. Its setgroups/setresuid/setresgid signal every listed thread and wait for each one
+  // still being created (forever: none of them exists here); its fork takes locks those threads
+  // may have held at the clone.
+  if (plan.clear_groups && ::syscall(SYS_setgroups, 0, nullptr) != 0) Fail(plan.report_fd, InitStage::kSetIds);
+  if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0 ||
+      ::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
     Fail(plan.report_fd, InitStage::kSetIds);
   }
 
@@ -182,7 +189,7 @@ void RunSandboxInit(const InitPlan& plan) {
   }
   if (::sethostname("sandbox", 7) != 0) Fail(plan.report_fd, InitStage::kHostname);
 
-  const pid_t program = ::fork();
+  const pid_t program = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr));
   if (program < 0) Fail(plan.report_fd, InitStage::kFork);
   if (program == 0) StartProgram(plan);
   ::close(plan.stdout_fd);

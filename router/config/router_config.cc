@@ -173,7 +173,8 @@ absl::Status ParseDefaults(const YAML::Node& n, const Reader& r, RouterConfig* c
 }
 
 absl::Status ParseAgent(const YAML::Node& n, const Reader& r, AgentDefaults* agent) {
-  if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls"}); !s.ok()) {
+  if (auto s = r.CheckKeys(n, "agent", {"max_steps", "max_tokens", "max_seconds", "max_identical_calls", "tool_threads"});
+      !s.ok()) {
     return s;
   }
   struct Field {
@@ -184,7 +185,8 @@ absl::Status ParseAgent(const YAML::Node& n, const Reader& r, AgentDefaults* age
   const Field fields[] = {{"max_steps", 1000, &agent->max_steps},
                           {"max_tokens", int64_t{1} << 40, &agent->max_tokens},
                           {"max_seconds", 86400, &agent->max_seconds},
-                          {"max_identical_calls", 1000, &agent->max_identical_calls}};
+                          {"max_identical_calls", 1000, &agent->max_identical_calls},
+                          {"tool_threads", 1024, &agent->tool_threads}};
   for (const Field& f : fields) {
     if (!n[f.key]) continue;
     auto v = r.Int(n[f.key], absl::StrCat("agent.", f.key), 1, f.max);

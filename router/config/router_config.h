@@ -18,6 +18,8 @@
 //     max_tokens: 65536          # prompt + completion over all steps and delegations
 //     max_seconds: 300
 //     max_identical_calls: 3     # the same tool with the same arguments: more is a loop
+//     tool_threads: 32           # router tools of all runs together run on this many threads
+//                                # (one answer's calls: at most 8 of them at once); more wait
 //   health:
 //     interval_ms: 500
 //     timeout_ms: 1000
@@ -56,6 +58,9 @@ struct AgentDefaults {
   int64_t max_tokens = 65536;
   int64_t max_seconds = 300;
   int64_t max_identical_calls = 3;
+  // Not a per-run limit: the size of the router's tool pool (tools block on the sandbox or on
+  // another worker; a bounded pool queues a burst instead of starting threads without limit).
+  int64_t tool_threads = 32;
 };
 
 // The HTTP gateway's settings. An empty `listen` means no gateway.

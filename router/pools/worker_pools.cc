@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 
 namespace switchyard {
 
@@ -24,31 +25,61 @@ void Replica::MarkFailed(const std::string& why) {
   state_.last_error = why;
 }
 
-void Replica::Check(std::chrono::milliseconds timeout) {
-  grpc::ClientContext hctx;
-  hctx.set_deadline(std::chrono::system_clock::now() + timeout);
-  grpc::health::v1::HealthCheckRequest hreq;
-  grpc::health::v1::HealthCheckResponse hresp;
-  const grpc::Status hs = health_->Check(&hctx, hreq, &hresp);
-  if (!hs.ok() || hresp.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    MarkFailed(hs.ok() ? "health: NOT_SERVING (loading or stopping)" : absl::StrCat("health: ", hs.error_message()));
-    return;
-  }
-  grpc::ClientContext ictx;
-  ictx.set_deadline(std::chrono::system_clock::now() + timeout);
+// Everything one check needs until its last callback: contexts, messages, the caller's `done`.
+struct Replica::Check {
+  std::chrono::milliseconds timeout;
+  std::function<void()> done;
+  grpc::ClientContext health_ctx;
+  grpc::health::v1::HealthCheckRequest health_request;
+  grpc::health::v1::HealthCheckResponse health_response;
+  grpc::ClientContext info_ctx;
+  v1::InfoRequest info_request;
   v1::WorkerInfo info;
-  const grpc::Status is = stub_->Info(&ictx, v1::InfoRequest(), &info);
-  absl::MutexLock lock(&mu_);
-  if (!is.ok()) {
-    state_.healthy = false;
-    state_.last_error = absl::StrCat("info: ", is.error_message());
-    return;
+};
+
+void Replica::CheckAsync(std::chrono::milliseconds timeout, std::function<void()> done) {
+  auto check = std::make_unique<Check>();
+  check->timeout = timeout;
+  check->done = std::move(done);
+  check->health_ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+  Check* c = check.get();
+  // The callback owns the check from here on (a std::function must be copyable: shared_ptr).
+  auto owned = std::make_shared<std::unique_ptr<Check>>(std::move(check));
+  health_->async()->Check(&c->health_ctx, &c->health_request, &c->health_response, [this, owned](grpc::Status hs) {
+    std::unique_ptr<Check> check = std::move(*owned);
+    if (!hs.ok() || check->health_response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+      MarkFailed(hs.ok() ? "health: NOT_SERVING (loading or stopping)" : absl::StrCat("health: ", hs.error_message()));
+      check->done();
+      return;
+    }
+    CheckInfo(std::move(check));
+  });
+}
+
+void Replica::CheckInfo(std::unique_ptr<Check> check) {
+  check->info_ctx.set_deadline(std::chrono::system_clock::now() + check->timeout);
+  Check* c = check.get();
+  auto owned = std::make_shared<std::unique_ptr<Check>>(std::move(check));
+  stub_->async()->Info(&c->info_ctx, &c->info_request, &c->info, [this, owned](grpc::Status is) {
+    CheckDone(std::move(*owned), is);
+  });
+}
+
+void Replica::CheckDone(std::unique_ptr<Check> check, const grpc::Status& status) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!status.ok()) {
+      state_.healthy = false;
+      state_.last_error = absl::StrCat("info: ", status.error_message());
+    } else {
+      state_.healthy = true;
+      state_.running = check->info.running();
+      state_.queued = check->info.queued();
+      state_.kv_blocks_free = check->info.kv_blocks_free();
+      state_.last_error.clear();
+    }
   }
-  state_.healthy = true;
-  state_.running = info.running();
-  state_.queued = info.queued();
-  state_.kv_blocks_free = info.kv_blocks_free();
-  state_.last_error.clear();
+  check->done();
 }
 
 std::unique_ptr<WorkerPools> WorkerPools::Create(const RouterConfig& config) {
@@ -92,10 +123,10 @@ void WorkerPools::Start() {
 }
 
 void WorkerPools::CheckAll() {
-  // In parallel, so one hung replica costs one timeout, not one per replica.
-  std::vector<std::thread> checks;
-  for (Replica* r : all_) checks.emplace_back([r, t = timeout_] { r->Check(t); });
-  for (std::thread& t : checks) t.join();
+  // Every replica at once, so one hung replica costs one timeout, not one per replica.
+  absl::BlockingCounter answered(static_cast<int>(all_.size()));
+  for (Replica* r : all_) r->CheckAsync(timeout_, [&answered] { answered.DecrementCount(); });
+  answered.Wait();
 }
 
 void WorkerPools::Loop() {

@@ -1,6 +1,10 @@
 // WorkerPools: the router's view of its workers: one pool per role, each a list of replicas
 // (a gRPC channel each), with health and load kept fresh by a background checker.
 //
+// A check round asks every replica at once through gRPC's asynchronous API (grpc.health.v1
+// Check, then Worker.Info for the load), so one hung replica costs the round one timeout and no
+// thread waits per replica; one timer thread starts a round every interval and waits for it.
+//
 // Pick() returns the least-loaded healthy replica of a role: load is the streams this router
 // has open to it plus the queue the worker last reported, ties broken in turn. A replica is
 // healthy after a grpc.health.v1 Check answers SERVING, and out as soon as a check fails or a
@@ -14,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -51,8 +56,9 @@ class Replica {
   void Release() { inflight_.fetch_sub(1, std::memory_order_relaxed); }
 
   void MarkFailed(const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
-  // One health check and load refresh, with `timeout` per call.
-  void Check(std::chrono::milliseconds timeout) ABSL_LOCKS_EXCLUDED(mu_);
+  // Starts one health check and load refresh, with `timeout` per call; `done` runs (on a gRPC
+  // thread) once the state is updated. The replica must outlive the check.
+  void CheckAsync(std::chrono::milliseconds timeout, std::function<void()> done) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   std::string role_;
@@ -63,6 +69,10 @@ class Replica {
   std::atomic<int> inflight_{0};
   mutable absl::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_);
+
+  struct Check;  // one check in flight
+  void CheckInfo(std::unique_ptr<Check> check);
+  void CheckDone(std::unique_ptr<Check> check, const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 };
 
 class WorkerPools {
@@ -70,13 +80,14 @@ class WorkerPools {
   static std::unique_ptr<WorkerPools> Create(const RouterConfig& config);
   ~WorkerPools();  // stops the checker
 
-  // Starts the background checker (first round at once).
+  // Runs a first round, then starts the background checker.
   void Start();
   // Unavailable naming the role when it has no pool or no healthy replica outside `exclude`.
   absl::StatusOr<Replica*> Pick(absl::string_view role, const std::vector<const Replica*>& exclude = {});
   bool HasPool(absl::string_view role) const;
   std::vector<Replica*> replicas() const { return all_; }
-  // Runs one round of checks now (tests; `switchyard up` waiting for readiness).
+  // Runs one round of checks now and returns when every replica has answered or timed out
+  // (tests; the router waiting for readiness).
   void CheckAll();
 
   WorkerPools(std::vector<std::unique_ptr<Replica>> replicas, std::chrono::milliseconds interval,

@@ -1,17 +1,10 @@
-// ChatReactor: one Router.Chat call, from admission to the last event — the agent loop.
-//
-// A run is a sequence of steps. Each step streams one worker answer to the client (through the
-// output guardrails when the policy has them). When the answer calls router tools (the request's
-// router_tools), the reactor runs them on a tool thread (RunToolCalls: policy, audit, parallel
-// calls), streams each ToolResult, appends the assistant turn and the tool results to the
-// conversation (results paired with their call ids) and starts the next step on the same role.
-// The run ends when an answer calls no router tool (its finish reason is the run's), when it
-// calls a client tool (handed back: finish TOOL_CALLS, OpenAI semantics), or when a limit ends
-// it (finish RUN_LIMIT with the limit in Finish.detail). Every step ends with a StepTrace event
-// and the run with a RunTrace event just before the finish.
-//
-// Worker calls are asynchronous (a ClientReadReactor per step); only tool execution, which
-// blocks on the sandbox or on another worker, takes a thread, and only while tools run.
+// ChatReactor: one Router.Chat call on the gRPC side. It authenticates and routes the request,
+// has it planned (chat_admission.h), and hands it to an AgentRun (router/agent/agent_run.h),
+// which decides everything else; the reactor only relays the run's events to the client (one
+// write in flight, as the run asks), passes on write completions and the client's
+// cancellation, and ends the call once: the tenant charged, the run counted in RouterMetrics
+// and one chat_done log line whose trace id the workers' lines share.
+// Thread safety: gRPC's reactor contract; the run may call it from any thread.
 #ifndef SWITCHYARD_ROUTER_SERVICE_CHAT_REACTOR_H_
 #define SWITCHYARD_ROUTER_SERVICE_CHAT_REACTOR_H_
 

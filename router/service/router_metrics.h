@@ -28,12 +28,13 @@
 #include "common/grpc_status.h"
 #include "common/metrics/registry.h"
 #include "grpcpp/grpcpp.h"
+#include "router/agent/run_metrics.h"
 #include "router/pools/worker_pools.h"
 #include "switchyard/v1/router.pb.h"
 
 namespace switchyard {
 
-class RouterMetrics {
+class RouterMetrics final : public RunMetrics {
  public:
   // `registry` must outlive this.
   explicit RouterMetrics(metrics::Registry& registry);
@@ -43,13 +44,13 @@ class RouterMetrics {
   // A Chat run ended. `route` is what the client asked (counted as auto, a role, or
   // "invalid"); `role` the role that served it ("none" when the run ended before routing).
   void RunEnded(absl::string_view route, absl::string_view role, grpc::StatusCode status, double seconds);
-  void FirstToken(absl::string_view role, double seconds);
+  void FirstToken(absl::string_view role, double seconds) override;
   void Classified(absl::string_view label, bool pinned);
   // One model call recorded in a run's trace (its role and usage).
-  void ModelCall(const v1::StepTrace& step);
-  void RunLimit(absl::string_view limit);
+  void ModelCall(const v1::StepTrace& step) override;
+  void RunLimit(absl::string_view limit) override;
   // A router tool's result; `arguments_json` is the call's (for run_code's language).
-  void ToolResult(const v1::ToolResult& result, absl::string_view arguments_json);
+  void ToolResult(const v1::ToolResult& result, absl::string_view arguments_json) override;
 
   // The pools' health and load as gauges, refreshed at each scrape. `pools` must outlive every
   // later Render() of the registry.

@@ -1,16 +1,15 @@
 #include "router/service/router_service.h"
 
-#include <memory>
-#include <thread>
+#include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "router/agent/pool_delegate.h"
+#include "router/agent/run_toolbox.h"
 #include "router/agent/tool_call_runner.h"
 #include "router/service/call_metadata.h"
 #include "router/service/chat_reactor.h"
-#include "tools/builtin_tools.h"
-#include "tools/tool_registry.h"
+#include "router/service/gate_run_policy.h"
 
 namespace switchyard {
 namespace {
@@ -99,45 +98,31 @@ grpc::ServerUnaryReactor* RouterService::CallTool(grpc::CallbackServerContext* c
     reactor->Finish(ToGrpc(who.status()));
     return reactor;
   }
-  // Tools block (the sandbox, another worker): they run on their own thread, never on gRPC's.
-  std::thread([this, ctx, request, response, reactor, trace_id, who = *std::move(who)] {
+  // Tools block (the sandbox, another worker): they run on the tool pool, never on gRPC's threads.
+  tool_pool_.Post([this, ctx, request, response, reactor, trace_id, who = *std::move(who)] {
     reactor->Finish(ToGrpc(RunOneTool(*ctx, *request, trace_id, who, response)));
-  }).detach();
+  });
   return reactor;
 }
 
 absl::Status RouterService::RunOneTool(const grpc::CallbackServerContext& ctx, const v1::CallToolRequest& request,
                                        const std::string& trace_id, const Admission& who, v1::ToolResult* response) {
-  auto calls = std::make_shared<ActiveCalls>();
-  auto delegate = std::make_shared<PoolDelegate>(
-      pools_, trace_id, config_.max_tokens, calls,
-      PoolDelegate::Hooks{
-          .admit_role = [&](std::string_view role) { return gate_->AdmitDelegation(who, trace_id, absl::string_view(role.data(), role.size())); },
-          .record = [&](v1::StepTrace t) { gate_->Charge(who, int64_t{t.prompt_tokens()} + t.completion_tokens()); },
-      });
-  auto tool = tools::MakeBuiltinTool(request.name(), delegate);
-  if (!tool.ok()) return absl::InvalidArgumentError(absl::StrCat("name: ", tool.status().message()));
-  if (absl::Status s = gate_->AdmitTool(who, trace_id, request.name()); !s.ok()) return s;
-  tools::ToolRegistry registry;
-  if (absl::Status s = registry.Register(*std::move(tool)); !s.ok()) return s;
-  tools::ToolContext context;
+  GateRunPolicy policy(*gate_, who, trace_id);
   const auto fallback = std::chrono::system_clock::now() + std::chrono::seconds(config_.deadline_seconds);
-  context.deadline = absl::FromChrono(std::min(ctx.deadline(), fallback));
-  context.cancelled = calls->flag();
-  context.sandbox_limits = gate_->SandboxLimitsFor(who);
-  for (int i = 0; i < request.documents_size(); ++i) {
-    if (request.documents(i).name().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("documents[", i, "].name: empty"));
-    }
-    context.documents.push_back(tools::Document{request.documents(i).name(), request.documents(i).text()});
-  }
+  RunToolbox box(worker_client_, policy,
+                 RunToolbox::Settings{trace_id, config_.max_tokens, absl::FromChrono(std::min(ctx.deadline(), fallback)),
+                                      gate_->SandboxLimitsFor(who)},
+                 // No run to trace a delegation in: its tokens are charged to the tenant as it ends.
+                 [&](v1::StepTrace t) { gate_->Charge(who, int64_t{t.prompt_tokens()} + t.completion_tokens()); });
+  if (absl::StatusOr<const tools::Tool*> tool = box.Add(request.name(), "name"); !tool.ok()) return tool.status();
+  if (absl::Status s = box.AddDocuments(request.documents()); !s.ok()) return s;
   v1::ToolCall call;
   call.set_id(trace_id);  // the call's id is the trace id: there is no model call to pair with
   call.set_name(request.name());
   call.set_arguments_json(request.arguments_json());
-  *response = RunToolCall(registry, call, std::move(context), 0);
+  *response = RunToolCall(box.registry(), call, box.context(), 0);
   const absl::Status outcome = response->ok() ? absl::OkStatus() : absl::UnknownError(response->error());
-  if (absl::Status s = gate_->AuditToolCall(who, trace_id, request.name(), 0, outcome); !s.ok()) return s;
+  if (absl::Status s = policy.AuditToolCall(request.name(), 0, outcome); !s.ok()) return s;
   metrics_->ToolResult(*response, request.arguments_json());
   return absl::OkStatus();
 }

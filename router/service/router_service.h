@@ -1,12 +1,16 @@
 // RouterService: switchyard.v1.Router. Chat classifies the conversation (unless the client
 // pinned a route), picks the least-loaded healthy replica of that role, and relays the
 // worker's stream, the route decision first; with router tools it runs the agent loop
-// (chat_reactor.h). A worker that fails before its first event is
-// retried once on another replica; one that fails after it ends the stream with UNAVAILABLE
-// naming the worker. The client's deadline (or the configured default) and its cancellation
-// travel to the worker. With a policy file, requests pass the PolicyGate first (key, limits,
-// role, input guardrails, audit) and Classify needs a valid key too. Runs, tool calls and
-// classifier decisions are counted in RouterMetrics.
+// (router/agent/agent_run.h, relayed by chat_reactor.h). A worker that fails before its first
+// event is retried once on another replica; one that fails after it ends the stream with
+// UNAVAILABLE naming the worker. The client's deadline (or the configured default) and its
+// cancellation travel to the worker. With a policy file, requests pass the PolicyGate first
+// (key, limits, role, input guardrails, audit) and Classify needs a valid key too. Runs, tool
+// calls and classifier decisions are counted in RouterMetrics.
+//
+// The service owns what its runs share: the worker client (one retry rule for model steps and
+// delegations alike) and the bounded tool pool (RouterConfig::agent.tool_threads) that router
+// tools run on, for Chat runs and CallTool alike; no gRPC thread waits for a tool.
 // Thread safety: gRPC drives it from its threads; the classifier and pools are shared.
 #ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
 #define SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
@@ -14,6 +18,11 @@
 #include <memory>
 #include <string>
 
+#include "policies/clock.h"
+#include "router/agent/agent_run.h"
+#include "router/agent/grpc_worker_transport.h"
+#include "router/agent/tool_pool.h"
+#include "router/agent/worker_client.h"
 #include "router/classify/classifier.h"
 #include "router/config/router_config.h"
 #include "router/pools/worker_pools.h"
@@ -35,7 +44,8 @@ struct RouteChoice {
 class RouterService final : public v1::Router::CallbackService {
  public:
   // All must outlive the service; without a gate the router is open (no keys, no limits);
-  // without metrics it counts into a registry of its own that nobody scrapes.
+  // without metrics it counts into a registry of its own that nobody scrapes. Destroy the
+  // service after the server that calls it has shut down (its tool pool joins).
   RouterService(const RouterConfig& config, const classify::Classifier& classifier, WorkerPools& pools,
                 PolicyGate* gate = nullptr, RouterMetrics* metrics = nullptr)
       : config_(config),
@@ -44,7 +54,10 @@ class RouterService final : public v1::Router::CallbackService {
         gate_(gate ? gate : &open_gate_),
         own_registry_(metrics ? nullptr : std::make_unique<metrics::Registry>()),
         own_metrics_(metrics ? nullptr : std::make_unique<RouterMetrics>(*own_registry_)),
-        metrics_(metrics ? metrics : own_metrics_.get()) {}
+        metrics_(metrics ? metrics : own_metrics_.get()),
+        transport_(pools),
+        worker_client_(transport_),
+        tool_pool_(static_cast<int>(config.agent.tool_threads)) {}
 
   grpc::ServerWriteReactor<v1::ChatEvent>* Chat(grpc::CallbackServerContext* ctx, const v1::ChatRequest* request) override;
   grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* ctx, const v1::ClassifyRequest* request,
@@ -63,6 +76,8 @@ class RouterService final : public v1::Router::CallbackService {
   WorkerPools& pools() { return pools_; }
   PolicyGate& gate() { return *gate_; }
   RouterMetrics& metrics() { return *metrics_; }
+  // What an agent run acts through: this service's worker client, tool pool and metrics.
+  RunDeps run_deps() { return RunDeps{&worker_client_, &tool_pool_, metrics_, SystemClock()}; }
 
  private:
   absl::Status RunOneTool(const grpc::CallbackServerContext& ctx, const v1::CallToolRequest& request,
@@ -76,6 +91,9 @@ class RouterService final : public v1::Router::CallbackService {
   std::unique_ptr<metrics::Registry> own_registry_;
   std::unique_ptr<RouterMetrics> own_metrics_;
   RouterMetrics* metrics_;
+  GrpcWorkerTransport transport_;
+  WorkerClient worker_client_;
+  ToolPool tool_pool_;  // last: joined first, while what its tasks use is still there
 };
 
 }  // namespace switchyard

@@ -1,8 +1,9 @@
-// The router's agent loop (router/service/chat_reactor.cc) end to end over gRPC: a real
-// RouterService on loopback, and scripted Worker services that answer as a model would (text,
-// tool calls, usage) so that each behaviour is exact: tool results paired with their call ids,
-// parallel calls, client tools handed back, each limit, delegation to another role's pool,
-// argument errors returned to the model, policy and audit, cancellation, Router.CallTool.
+// The router's agent loop (router/agent/agent_run.h, relayed by router/service/chat_reactor.cc)
+// end to end over gRPC: a real RouterService on loopback, and scripted Worker services that
+// answer as a model would (text, tool calls, usage) so that each behaviour is exact: tool
+// results paired with their call ids, parallel calls, client tools handed back, each limit,
+// delegation to another role's pool, argument errors returned to the model, policy and audit,
+// cancellation, Router.CallTool.
 #include <atomic>
 #include <chrono>
 #include <fstream>

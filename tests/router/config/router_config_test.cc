@@ -64,6 +64,20 @@ TEST(RouterConfigTest, HttpIsOptional) {
   EXPECT_TRUE(on->http.model_aliases.empty());
 }
 
+// agent.tool_threads sizes the router's tool pool: 32 unless set, from 1 to 1024.
+TEST(RouterConfigTest, ToolThreadsSizeTheToolPool) {
+  const std::string base = "pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\n";
+  auto unset = ParseRouterConfig(base, "r.yaml");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(unset->agent.tool_threads, 32);
+  auto set = ParseRouterConfig(base + "agent: {tool_threads: 4}\n", "r.yaml");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->agent.tool_threads, 4);
+  EXPECT_EQ(set->agent.max_steps, 8);  // the per-run limits keep their defaults
+  auto zero = ParseRouterConfig(base + "agent: {tool_threads: 0}\n", "r.yaml");
+  EXPECT_EQ(zero.status().message(), "r.yaml: agent.tool_threads: 0 is outside [1, 1024]");
+}
+
 // A relative policy path is the config file's neighbour, whatever the working directory.
 TEST(RouterConfigTest, PolicyPathIsRelativeToTheConfigFile) {
   const std::string dir = ::testing::TempDir() + "router_config_policy";
