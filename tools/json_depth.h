@@ -1,15 +1,13 @@
-// JsonDepthExceeds: whether a JSON value nests deeper than a limit, measured without recursion,
-// so that untrusted documents can be refused before any recursive code (compile, validate, dump,
-// compare) walks them.
+// JsonDepthExceeds for tools/ and its users (the registry bounds arguments with it); it lives
+// in schema/json_depth.h beside the schema parser that needs it first.
 #ifndef SWITCHYARD_TOOLS_JSON_DEPTH_H_
 #define SWITCHYARD_TOOLS_JSON_DEPTH_H_
 
-#include "nlohmann/json.hpp"
+#include "schema/json_depth.h"
 
 namespace switchyard::tools {
 
-// A scalar has depth 0; [] and {} have depth 1; [[1]] has depth 2.
-bool JsonDepthExceeds(const nlohmann::json& value, int max_depth);
+using schema::JsonDepthExceeds;
 
 }  // namespace switchyard::tools
 

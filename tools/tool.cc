@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "tools/schema_node.h"
 
 namespace switchyard::tools {
 namespace {

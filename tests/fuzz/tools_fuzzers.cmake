@@ -1,2 +1,3 @@
 switchyard_add_fuzzer(json_schema_fuzz SOURCE json_schema_fuzz.cc LIBS switchyard_tools)
-switchyard_add_fuzzer(json_schema_grammar_fuzz SOURCE json_schema_grammar_fuzz.cc LIBS switchyard_engine)
+switchyard_add_fuzzer(json_schema_grammar_fuzz SOURCE json_schema_grammar_fuzz.cc LIBS switchyard_engine switchyard_schema)
+switchyard_add_fuzzer(schema_fuzz SOURCE schema_fuzz.cc LIBS switchyard_schema)

@@ -140,8 +140,8 @@ TEST(JsonSchemaTest, BooleanSchemas) {
 }
 
 TEST(JsonSchemaTest, AnnotationsAreAccepted) {
-  EXPECT_THAT(Errors(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","title":"t","description":"d",
-                        "default":{"x":1},"examples":[1],"type":"integer"})",
+  EXPECT_THAT(Errors(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://example.com/s",
+                        "$comment":"c","title":"t","description":"d","default":{"x":1},"examples":[1],"type":"integer"})",
                      "1"),
               IsEmpty());
 }
@@ -168,7 +168,7 @@ TEST(JsonSchemaTest, UnsupportedKeywordsAreRefusedWithTheirPointer) {
   EXPECT_EQ(CompileError(R"({"items":{"minimum":1}})"), "schema /items: unsupported keyword \"minimum\"");
   EXPECT_EQ(CompileError(R"({"anyOf":[{},{"oneOf":[]}]})"), "schema /anyOf/1: unsupported keyword \"oneOf\"");
   EXPECT_EQ(CompileError(R"({"$defs":{"a":{"not":{}}}})"), "schema /$defs/a: unsupported keyword \"not\"");
-  EXPECT_EQ(CompileError(R"({"$id":"x"})"), "schema /: unsupported keyword \"$id\"");
+  EXPECT_EQ(CompileError(R"({"properties":{"a":{"$id":"x"}}})"), "schema /properties/a: \"$id\" is only supported at the root");
 }
 
 TEST(JsonSchemaTest, MalformedKeywordsAreRefused) {

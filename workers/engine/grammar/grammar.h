@@ -1,7 +1,7 @@
 // Grammar: a byte-level pushdown recognizer in compiled form, the target that JSON Schemas (and
 // tool-call envelopes) compile to. A grammar is a flat table of nodes referring to each other by
-// index; it has no recursion (schemas with $ref are refused), so every stack GrammarMatcher
-// builds over it is bounded by the schema's nesting.
+// index; it has no recursion (a recursive "$ref" is unrolled to a bounded depth), so every stack
+// GrammarMatcher builds over it is bounded by the grammar's nesting.
 //
 // Node kinds and what their program counter (pc) means while the node is on a stack:
 //   kLiteral  bytes that must appear exactly; pc = bytes matched so far.

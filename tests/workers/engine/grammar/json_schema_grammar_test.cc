@@ -1,17 +1,19 @@
 // JSON Schema -> Grammar: for each supported keyword, exact strings the matcher accepts and
-// rejects; refused keywords name themselves and their JSON pointer.
+// rejects; refused keywords name themselves and their JSON pointer (the parser is schema/'s, so
+// the refusals are those of tests/schema/parser_test.cc; tests/schema/agreement_test.cc checks
+// that the tools' validator gives the same answers).
 #include "workers/engine/grammar/json_schema_grammar.h"
 
 #include <string>
+#include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "workers/engine/grammar/grammar_matcher.h"
 
 namespace switchyard {
 namespace {
-
-using ::testing::HasSubstr;
 
 // Whether `text` is a complete match of the schema's grammar.
 bool Matches(const Grammar& g, const std::string& text) {
@@ -97,8 +99,9 @@ TEST(JsonSchemaGrammar, EnumConstAnyOfAndTypeLists) {
   EXPECT_TRUE(Matches(e, "\"green\""));
   EXPECT_FALSE(Matches(e, "3"));  // excluded by the type
   EXPECT_FALSE(Matches(e, "\"blue\""));
-  Grammar c = MustCompile(R"({"const": {"k": [1, "x"]}})");
-  EXPECT_TRUE(Matches(c, R"({"k":[1,"x"]})"));
+  Grammar c = MustCompile(R"({"const": {"k": [1, "x"], "a": 0.5}})");
+  EXPECT_TRUE(Matches(c, R"({"k": [1, "x"], "a": 0.5})"));  // json.dumps spacing, declared order
+  EXPECT_FALSE(Matches(c, R"({"k":[1,"x"],"a":0.5})"));
   Grammar a = MustCompile(R"({"anyOf": [{"type": "integer"}, {"type": "object", "properties": {"x": {"type": "null"}}, "required": ["x"]}]})");
   EXPECT_TRUE(Matches(a, "12"));
   EXPECT_TRUE(Matches(a, R"({"x": null})"));
@@ -114,18 +117,129 @@ TEST(JsonSchemaGrammar, RefusesWhatItCannotHonour) {
                              "response_format.json_schema");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.status().message(),
-            "response_format.json_schema /properties/date: \"format\" is not supported by constrained decoding");
-  for (const char* bad : {R"({"$ref": "https://example.com/s.json"})", R"({"type": "string", "pattern": "^a"})",
-                          R"({"type": "integer", "minimum": 1})", R"({"oneOf": [{"type": "null"}]})", R"({})",
-                          R"({"type": "array"})", R"({"type": "string", "minLength": 3, "maxLength": 2})",
-                          R"({"type": "object", "properties": {}, "required": ["x"]})", R"({"type": "date"})",
-                          R"({"enum": []})", "not json"}) {
+  EXPECT_EQ(s.status().message(), "response_format.json_schema /properties/date: unsupported keyword \"format\"");
+  const std::pair<const char*, const char*> refused[] = {
+      {R"({"$ref": "https://example.com/s.json"})", "x /: remote \"$ref\" \"https://example.com/s.json\" is not supported"},
+      {R"({"type": "string", "pattern": "^a"})", "x /: unsupported keyword \"pattern\""},
+      {R"({"type": "integer", "minimum": 1})", "x /: unsupported keyword \"minimum\""},
+      {R"({"oneOf": [{"type": "null"}]})", "x /: unsupported keyword \"oneOf\""},
+      {R"({"type": "string", "minLength": 3, "maxLength": 2})", "x /: \"maxLength\" is below \"minLength\""},
+      {R"({"type": "date"})", "x /: unknown type \"date\""},
+      {R"({"enum": []})", "x /: \"enum\" must not be an empty list"},
+      {R"({"type": "string", "enum": [1]})", "x /: no value satisfies the schema"},
+      {R"({"type": "object", "properties": {"next": {"$ref": "#"}}, "required": ["next"]})",
+       "x /: no finite value satisfies the schema: its \"$ref\" recursion never ends"},
+      {"not json", "x: not valid JSON"},
+  };
+  for (const auto& [bad, message] : refused) {
     auto r = CompileJsonSchema(bad, "x");
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(r.status().message(), message) << bad;
   }
   auto ref = CompileJsonSchema(R"({"type": "object", "properties": {"a/b": {"$ref": "#/defs/x"}}})", "tools[0]");
-  EXPECT_THAT(ref.status().message(), HasSubstr("tools[0] /properties/a~1b: \"$ref\" is not supported"));
+  EXPECT_EQ(ref.status().message(),
+            "tools[0] /properties/a~1b: \"$ref\" \"#/defs/x\" names no entry of the root's \"$defs\" or \"definitions\"");
+}
+
+TEST(JsonSchemaGrammar, OpenSchemasAllowWhatTheValidatorAllows) {
+  Grammar any = MustCompile("{}");
+  for (const char* ok : {"1", "-2.5", "\"s\"", "null", "true", "[]", R"({"a": [1, {"b": null}]})"}) {
+    EXPECT_TRUE(Matches(any, ok)) << ok;
+  }
+  EXPECT_FALSE(Matches(any, R"({"a":1})"));
+  EXPECT_TRUE(Matches(any, "[[[[[[1]]]]]]"));     // nested kMaxUnrolledDepth levels
+  EXPECT_FALSE(Matches(any, "[[[[[[[1]]]]]]]"));  // one more
+  Grammar array = MustCompile(R"({"type": "array"})");
+  EXPECT_TRUE(Matches(array, R"([1, "x", {"k": []}])"));
+  EXPECT_FALSE(Matches(array, "{}"));
+  Grammar undeclared = MustCompile(R"({"type": "object", "properties": {}, "required": ["x"]})");
+  EXPECT_TRUE(Matches(undeclared, R"({"x": 1})"));
+  EXPECT_TRUE(Matches(undeclared, R"({"x": {"y": true}})"));
+  EXPECT_FALSE(Matches(undeclared, "{}"));
+  // Without "type", the structural keywords choose it.
+  Grammar implied = MustCompile(R"({"properties": {"a": {"type": "integer"}}})");
+  EXPECT_TRUE(Matches(implied, R"({"a": 1})"));
+  EXPECT_TRUE(Matches(implied, "{}"));
+  EXPECT_FALSE(Matches(implied, "null"));
+  Grammar text = MustCompile(R"({"minLength": 2})");
+  EXPECT_TRUE(Matches(text, R"("ab")"));
+  EXPECT_FALSE(Matches(text, R"("a")"));
+  EXPECT_FALSE(Matches(text, "1"));
+  // ... unless no object can satisfy them: then the other types do.
+  Grammar closed = MustCompile(R"({"required": ["a"], "additionalProperties": false})");
+  EXPECT_TRUE(Matches(closed, "null"));
+  EXPECT_TRUE(Matches(closed, "[1]"));
+  EXPECT_FALSE(Matches(closed, R"({"a": 1})"));
+}
+
+TEST(JsonSchemaGrammar, AnyOfMeetsItsSiblings) {
+  Grammar one_of_two = MustCompile(R"({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
+      "anyOf": [{"required": ["a"]}, {"required": ["b"]}]})");
+  EXPECT_TRUE(Matches(one_of_two, R"({"a": 1})"));
+  EXPECT_TRUE(Matches(one_of_two, R"({"b": "x"})"));
+  EXPECT_TRUE(Matches(one_of_two, R"({"a": 1, "b": "x"})"));
+  EXPECT_FALSE(Matches(one_of_two, "{}"));
+  Grammar lengths = MustCompile(R"({"type": "string", "anyOf": [{"maxLength": 1}, {"minLength": 3}]})");
+  EXPECT_TRUE(Matches(lengths, R"("a")"));
+  EXPECT_FALSE(Matches(lengths, R"("ab")"));
+  EXPECT_TRUE(Matches(lengths, R"("abc")"));
+  Grammar types = MustCompile(R"({"type": ["string", "integer"], "anyOf": [{"type": "integer"}, {"type": "null"}]})");
+  EXPECT_TRUE(Matches(types, "1"));
+  EXPECT_FALSE(Matches(types, R"("s")"));
+  EXPECT_FALSE(Matches(types, "null"));
+  Grammar number_meets_integer = MustCompile(R"({"type": "number", "anyOf": [{"type": "integer"}]})");
+  EXPECT_TRUE(Matches(number_meets_integer, "3"));
+  EXPECT_FALSE(Matches(number_meets_integer, "3.5"));
+  Grammar values = MustCompile(R"({"enum": [1, "a", null], "anyOf": [{"type": "string"}, {"type": "null"}]})");
+  EXPECT_TRUE(Matches(values, R"("a")"));
+  EXPECT_TRUE(Matches(values, "null"));
+  EXPECT_FALSE(Matches(values, "1"));
+}
+
+TEST(JsonSchemaGrammar, LocalRefsAreInlined) {
+  Grammar g = MustCompile(R"({"$defs": {"name": {"type": "string", "maxLength": 3}}, "type": "object",
+      "properties": {"a": {"$ref": "#/$defs/name"}, "b": {"$ref": "#/$defs/name"}}, "required": ["a"]})");
+  EXPECT_TRUE(Matches(g, R"({"a": "x", "b": "yz"})"));
+  EXPECT_FALSE(Matches(g, R"({"a": "long"})"));
+  EXPECT_FALSE(Matches(g, R"({"b": "x"})"));
+  Grammar siblings = MustCompile(R"({"definitions": {"s": {"type": "string"}}, "$ref": "#/definitions/s", "maxLength": 2})");
+  EXPECT_TRUE(Matches(siblings, R"("ab")"));
+  EXPECT_FALSE(Matches(siblings, R"("abc")"));
+  EXPECT_FALSE(Matches(siblings, "1"));
+}
+
+TEST(JsonSchemaGrammar, RecursiveRefsUnrollToTheBound) {
+  // Each level of the tree is two descents (object, then its "children" array): six descents
+  // give four levels of objects, the deepest without "children".
+  Grammar tree = MustCompile(R"({"type": "object", "properties": {"name": {"type": "string"},
+      "children": {"type": "array", "items": {"$ref": "#"}}}, "required": ["name"]})");
+  EXPECT_TRUE(Matches(tree, R"({"name": "a"})"));
+  EXPECT_TRUE(Matches(tree, R"({"name": "a", "children": []})"));
+  EXPECT_TRUE(Matches(tree, R"({"name": "a", "children": [{"name": "b", "children": [{"name": "c", )"
+                            R"("children": [{"name": "d"}]}]}]})"));
+  EXPECT_FALSE(Matches(tree, R"({"name": "a", "children": [{"name": "b", "children": [{"name": "c", )"
+                             R"("children": [{"name": "d", "children": []}]}]}]})"));
+  // A required recursion ends through the alternative without it.
+  Grammar pairs = MustCompile(R"({"$defs": {"e": {"anyOf": [{"type": "integer"},
+      {"type": "array", "items": {"$ref": "#/$defs/e"}, "minItems": 2, "maxItems": 2}]}}, "$ref": "#/$defs/e"})");
+  EXPECT_TRUE(Matches(pairs, "1"));
+  EXPECT_TRUE(Matches(pairs, "[1, [2, 3]]"));
+  EXPECT_FALSE(Matches(pairs, "[1]"));
+  EXPECT_TRUE(Matches(pairs, "[[[[[[1, 2], 3], 4], 5], 6], 7]"));      // six levels
+  EXPECT_FALSE(Matches(pairs, "[[[[[[[1, 2], 3], 4], 5], 6], 7], 8]"));  // seven
+  // When the shortest value nests deeper than the bound, the bound grows to it: a cycle of
+  // eight arrays whose only way out is the eighth's null needs seven descents.
+  std::string defs;
+  for (int i = 0; i < 7; ++i) {
+    absl::StrAppend(&defs, "\"d", i, "\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/d", i + 1,
+                    "\"}, \"minItems\": 1}, ");
+  }
+  defs += R"("d7": {"anyOf": [{"type": "null"}, {"type": "array", "items": {"$ref": "#/$defs/d0"}, "minItems": 1}]})";
+  Grammar cycle = MustCompile(absl::StrCat(R"({"$defs": {)", defs, R"(}, "$ref": "#/$defs/d0"})"));
+  EXPECT_TRUE(Matches(cycle, "[[[[[[[null]]]]]]]"));
+  EXPECT_TRUE(Matches(cycle, "[[[[[[[null, null]]]]]]]"));
+  EXPECT_FALSE(Matches(cycle, "[[[[[[null]]]]]]"));
+  EXPECT_FALSE(Matches(cycle, "[[[[[[[[[[[[[[[null]]]]]]]]]]]]]]]"));
 }
 
 TEST(ToolCallGrammar, EnvelopeWithNameChoosingTheSchema) {
@@ -144,7 +258,7 @@ TEST(ToolCallGrammar, EnvelopeWithNameChoosingTheSchema) {
   auto dup = CompileToolCallGrammar(std::vector<ToolSchema>{{"a", ""}, {"a", ""}});
   EXPECT_FALSE(dup.ok());
   auto bad = CompileToolCallGrammar(std::vector<ToolSchema>{{"a", ""}, {"b", R"({"type": "string", "format": "uri"})"}});
-  EXPECT_THAT(bad.status().message(), HasSubstr("tools[1].function.parameters /: \"format\""));
+  EXPECT_EQ(bad.status().message(), "tools[1].function.parameters /: unsupported keyword \"format\"");
 }
 
 TEST(AnyJsonObjectGrammar, AnyMembersInCanonicalFormNestedToTheLimit) {

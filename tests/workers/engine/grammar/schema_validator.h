@@ -1,6 +1,11 @@
-// A small JSON Schema validator for the keywords constrained decoding supports, written apart
-// from the grammar so that the decoding test checks the outputs against an independent reading
-// of the schema.
+// A small JSON Schema validator, kept deliberately independent of schema/: the grammar compiler
+// and the tools' validator now share schema/'s parser and its reading of the keywords, so a
+// mistake there would make them agree on a wrong answer; the decoding tests check the model's
+// outputs against this separate reading instead. It covers only what those tests' schemas use
+// (type, properties, required, additionalProperties, enum, const, anyOf, items, min/max
+// lengths and items; no "$ref"), reads the schema JSON directly, and checks nothing about the
+// schema itself. tests/schema/ checks schema/'s own validator against MaskBench's labelled
+// instances, an oracle written by nobody here.
 #ifndef SWITCHYARD_TESTS_ENGINE_GRAMMAR_SCHEMA_VALIDATOR_H_
 #define SWITCHYARD_TESTS_ENGINE_GRAMMAR_SCHEMA_VALIDATOR_H_
 

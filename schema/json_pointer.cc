@@ -1,6 +1,6 @@
-#include "tools/json_pointer.h"
+#include "schema/json_pointer.h"
 
-namespace switchyard::tools {
+namespace switchyard::schema {
 
 std::string EscapePointerToken(absl::string_view token) {
   std::string out;
@@ -17,4 +17,4 @@ std::string EscapePointerToken(absl::string_view token) {
   return out;
 }
 
-}  // namespace switchyard::tools
+}  // namespace switchyard::schema
