@@ -113,8 +113,18 @@ absl::StatusOr<std::string> CommandLine::Required(absl::string_view name) const 
   return *v;
 }
 
-int UsageError(absl::string_view tool, const absl::Status& status, absl::string_view usage) {
-  std::fprintf(stderr, "%.*s: %.*s\n\n%.*s", static_cast<int>(tool.size()), tool.data(),
+std::optional<int> CommandLine::ParseOrExit(int argc, const char* const* argv, absl::string_view tool,
+                                            absl::string_view usage, std::FILE* out, std::FILE* err) {
+  if (absl::Status s = Parse(argc, argv); !s.ok()) return UsageError(tool, s, usage, err);
+  if (HelpRequested()) {
+    std::fwrite(usage.data(), 1, usage.size(), out);
+    return 0;
+  }
+  return std::nullopt;
+}
+
+int UsageError(absl::string_view tool, const absl::Status& status, absl::string_view usage, std::FILE* err) {
+  std::fprintf(err, "%.*s: %.*s\n\n%.*s", static_cast<int>(tool.size()), tool.data(),
                static_cast<int>(status.message().size()), status.message().data(),
                static_cast<int>(usage.size()), usage.data());
   return 2;

@@ -8,15 +8,16 @@
 // with its usage text through UsageError (exit code 2).
 //
 //   CommandLine args({"model", "max-tokens"}, {"json"});
-//   if (absl::Status s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-//   if (args.HelpRequested()) { std::fputs(kUsage, stdout); return 0; }
+//   if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
 //   absl::StatusOr<int64_t> n = args.IntOr("max-tokens", 16, 1, 4096);
+//   if (!n.ok()) return UsageError(kTool, n.status(), kUsage);
 //
 // Thread safety: not thread-safe; a command line is read once, in main().
 #ifndef SWITCHYARD_BASE_COMMAND_LINE_H_
 #define SWITCHYARD_BASE_COMMAND_LINE_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ class CommandLine {
 
   // InvalidArgument for an unknown flag, a value flag without value, or a repeated flag.
   absl::Status Parse(int argc, const char* const* argv);
+  // Parse, answering what every tool answers alike: a mistake prints it with the usage to
+  // `err` (UsageError: exit code 2), --help prints the usage to `out` (exit code 0). nullopt:
+  // the tool goes on.
+  std::optional<int> ParseOrExit(int argc, const char* const* argv, absl::string_view tool, absl::string_view usage,
+                                 std::FILE* out = stdout, std::FILE* err = stderr);
 
   // --help or -h was given.
   bool HelpRequested() const { return Has("help"); }
@@ -59,8 +65,8 @@ class CommandLine {
   std::vector<std::string> positional_;
 };
 
-// Prints "<tool>: <status message>" and the usage to stderr; returns the exit code 2.
-int UsageError(absl::string_view tool, const absl::Status& status, absl::string_view usage);
+// Prints "<tool>: <status message>" and the usage to `err`; returns the exit code 2.
+int UsageError(absl::string_view tool, const absl::Status& status, absl::string_view usage, std::FILE* err = stderr);
 
 }  // namespace switchyard::cli
 

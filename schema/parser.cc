@@ -115,89 +115,7 @@ class Parser {
       std::optional<Keyword> keyword = FindKeyword(key);
       if (!keyword) return Error(ptr, absl::StrCat("unsupported keyword \"", key, "\""));
       n.keywords |= Bit(*keyword);
-      const std::string kptr = absl::StrCat(ptr, "/", EscapePointerToken(key));
-      switch (*keyword) {
-        case Keyword::kDefs:
-        case Keyword::kDefinitions:
-          if (!ptr.empty()) return Error(ptr, absl::StrCat("\"", key, "\" is only supported at the root"));
-          n.keywords &= ~Bit(*keyword);  // compiled by Run, not a constraint of the root
-          break;
-        case Keyword::kType:
-          if (absl::Status st = Type(value, ptr, n); !st.ok()) return st;
-          break;
-        case Keyword::kProperties: {
-          if (!value.is_object()) return Error(ptr, "\"properties\" must be an object");
-          for (const auto& [name, sub] : value.items()) {
-            absl::StatusOr<int> child = Compile(sub, absl::StrCat(kptr, "/", EscapePointerToken(name)), -1);
-            if (!child.ok()) return child.status();
-            n.properties.push_back({name, *child});
-          }
-          n.properties_by_name.resize(n.properties.size());
-          for (size_t i = 0; i < n.properties.size(); ++i) n.properties_by_name[i] = static_cast<int>(i);
-          std::sort(n.properties_by_name.begin(), n.properties_by_name.end(), [&n](int a, int b) {
-            return n.properties[static_cast<size_t>(a)].name < n.properties[static_cast<size_t>(b)].name;
-          });
-          break;
-        }
-        case Keyword::kRequired:
-          if (!value.is_array()) return Error(ptr, "\"required\" must be a list of property names");
-          for (const Json& r : value) {
-            if (!r.is_string()) return Error(ptr, "\"required\" must be a list of property names");
-            n.required.push_back(r.get<std::string>());
-          }
-          break;
-        case Keyword::kAdditionalProperties:
-          if (!value.is_boolean()) {
-            return Error(ptr, "\"additionalProperties\" must be true or false (schemas are not supported)");
-          }
-          n.additional_properties = value.get<bool>();
-          break;
-        case Keyword::kEnum:
-          if (!value.is_array()) return Error(ptr, "\"enum\" must be a list");
-          if (value.empty()) return Error(ptr, "\"enum\" must not be an empty list");
-          n.enum_values.assign(value.begin(), value.end());
-          break;
-        case Keyword::kConst:
-          n.const_value = value;
-          break;
-        case Keyword::kItems: {
-          if (value.is_array()) return Error(ptr, "\"items\" must be one schema (the list form is not supported)");
-          absl::StatusOr<int> child = Compile(value, kptr, -1);
-          if (!child.ok()) return child.status();
-          n.items = *child;
-          break;
-        }
-        case Keyword::kMinItems:
-        case Keyword::kMaxItems:
-        case Keyword::kMinLength:
-        case Keyword::kMaxLength: {
-          std::optional<uint64_t> c = Count(value);
-          if (!c) return Error(ptr, absl::StrCat("\"", key, "\" must be a non-negative integer"));
-          if (*c > kMaxCount) return Error(ptr, absl::StrCat("\"", key, "\" must be at most ", kMaxCount));
-          (*keyword == Keyword::kMinItems   ? n.min_items
-           : *keyword == Keyword::kMaxItems ? n.max_items
-           : *keyword == Keyword::kMinLength ? n.min_length
-                                             : n.max_length) = c;
-          break;
-        }
-        case Keyword::kAnyOf:
-          if (!value.is_array() || value.empty()) return Error(ptr, "\"anyOf\" must be a non-empty list of schemas");
-          for (size_t i = 0; i < value.size(); ++i) {
-            absl::StatusOr<int> child = Compile(value[i], absl::StrCat(kptr, "/", i), -1);
-            if (!child.ok()) return child.status();
-            n.any_of.push_back(*child);
-          }
-          break;
-        case Keyword::kRef: {
-          if (!value.is_string()) return Error(ptr, "\"$ref\" must be a string");
-          const std::string& ref = value.get_ref<const std::string&>();
-          if (ref.empty() || ref[0] != '#') {
-            return Error(ptr, absl::StrCat("remote \"$ref\" \"", ref, "\" is not supported"));
-          }
-          pending_refs_.emplace_back(index, ref);
-          break;
-        }
-      }
+      if (absl::Status st = CompileKeyword(*keyword, key, value, ptr, index, n); !st.ok()) return st;
     }
     if (n.min_items && n.max_items && *n.max_items < *n.min_items) {
       return Error(ptr, "\"maxItems\" is below \"minItems\"");
@@ -207,6 +125,103 @@ class Parser {
     }
     out_.nodes_[static_cast<size_t>(index)] = std::move(n);
     return index;
+  }
+
+  // One keyword of the schema at `ptr` (node `index`) into `n`.
+  absl::Status CompileKeyword(Keyword keyword, const std::string& key, const Json& value, const std::string& ptr,
+                              int index, Node& n) {
+    const std::string kptr = absl::StrCat(ptr, "/", EscapePointerToken(key));
+    switch (keyword) {
+      case Keyword::kDefs:
+      case Keyword::kDefinitions:
+        if (!ptr.empty()) return Error(ptr, absl::StrCat("\"", key, "\" is only supported at the root"));
+        n.keywords &= ~Bit(keyword);  // compiled by Run, not a constraint of the root
+        return absl::OkStatus();
+      case Keyword::kType:
+        return Type(value, ptr, n);
+      case Keyword::kProperties:
+        return Properties(value, ptr, kptr, n);
+      case Keyword::kRequired:
+        if (!value.is_array()) return Error(ptr, "\"required\" must be a list of property names");
+        for (const Json& r : value) {
+          if (!r.is_string()) return Error(ptr, "\"required\" must be a list of property names");
+          n.required.push_back(r.get<std::string>());
+        }
+        return absl::OkStatus();
+      case Keyword::kAdditionalProperties:
+        if (!value.is_boolean()) {
+          return Error(ptr, "\"additionalProperties\" must be true or false (schemas are not supported)");
+        }
+        n.additional_properties = value.get<bool>();
+        return absl::OkStatus();
+      case Keyword::kEnum:
+        if (!value.is_array()) return Error(ptr, "\"enum\" must be a list");
+        if (value.empty()) return Error(ptr, "\"enum\" must not be an empty list");
+        n.enum_values.assign(value.begin(), value.end());
+        return absl::OkStatus();
+      case Keyword::kConst:
+        n.const_value = value;
+        return absl::OkStatus();
+      case Keyword::kItems: {
+        if (value.is_array()) return Error(ptr, "\"items\" must be one schema (the list form is not supported)");
+        absl::StatusOr<int> child = Compile(value, kptr, -1);
+        if (!child.ok()) return child.status();
+        n.items = *child;
+        return absl::OkStatus();
+      }
+      case Keyword::kMinItems:
+      case Keyword::kMaxItems:
+      case Keyword::kMinLength:
+      case Keyword::kMaxLength:
+        return CountKeyword(keyword, key, value, ptr, n);
+      case Keyword::kAnyOf:
+        if (!value.is_array() || value.empty()) return Error(ptr, "\"anyOf\" must be a non-empty list of schemas");
+        for (size_t i = 0; i < value.size(); ++i) {
+          absl::StatusOr<int> child = Compile(value[i], absl::StrCat(kptr, "/", i), -1);
+          if (!child.ok()) return child.status();
+          n.any_of.push_back(*child);
+        }
+        return absl::OkStatus();
+      case Keyword::kRef: {
+        if (!value.is_string()) return Error(ptr, "\"$ref\" must be a string");
+        const std::string& ref = value.get_ref<const std::string&>();
+        if (ref.empty() || ref[0] != '#') {
+          return Error(ptr, absl::StrCat("remote \"$ref\" \"", ref, "\" is not supported"));
+        }
+        pending_refs_.emplace_back(index, ref);
+        return absl::OkStatus();
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // "properties": each compiled in declared order, plus the index sorted by name.
+  absl::Status Properties(const Json& value, const std::string& ptr, const std::string& kptr, Node& n) {
+    if (!value.is_object()) return Error(ptr, "\"properties\" must be an object");
+    for (const auto& [name, sub] : value.items()) {
+      absl::StatusOr<int> child = Compile(sub, absl::StrCat(kptr, "/", EscapePointerToken(name)), -1);
+      if (!child.ok()) return child.status();
+      n.properties.push_back({name, *child});
+    }
+    n.properties_by_name.resize(n.properties.size());
+    for (size_t i = 0; i < n.properties.size(); ++i) n.properties_by_name[i] = static_cast<int>(i);
+    std::sort(n.properties_by_name.begin(), n.properties_by_name.end(), [&n](int a, int b) {
+      return n.properties[static_cast<size_t>(a)].name < n.properties[static_cast<size_t>(b)].name;
+    });
+    return absl::OkStatus();
+  }
+
+  // minItems, maxItems, minLength, maxLength: a count up to kMaxCount.
+  absl::Status CountKeyword(Keyword keyword, const std::string& key, const Json& value, const std::string& ptr,
+                            Node& n) const {
+    std::optional<uint64_t> c = Count(value);
+    if (!c) return Error(ptr, absl::StrCat("\"", key, "\" must be a non-negative integer"));
+    if (*c > kMaxCount) return Error(ptr, absl::StrCat("\"", key, "\" must be at most ", kMaxCount));
+    (keyword == Keyword::kMinItems   ? n.min_items
+     : keyword == Keyword::kMaxItems ? n.max_items
+     : keyword == Keyword::kMinLength ? n.min_length
+                                      : n.max_length) = c;
+    return absl::OkStatus();
   }
 
   absl::Status Type(const Json& value, const std::string& ptr, Node& n) const {

@@ -118,50 +118,9 @@ class Checker {
     if (n.const_value && !JsonEqual(v, *n.const_value)) {
       Add(out, absl::StrCat("not equal to the const value ", Shown(*n.const_value)));
     }
-    if (v.is_string()) {
-      const uint64_t len = CodePoints(v.get_ref<const std::string&>());
-      if (n.min_length && len < *n.min_length) {
-        Add(out, absl::StrCat("expected at least ", *n.min_length, " characters, got ", len));
-      }
-      if (n.max_length && len > *n.max_length) {
-        Add(out, absl::StrCat("expected at most ", *n.max_length, " characters, got ", len));
-      }
-    }
-    if (v.is_array()) {
-      if (n.min_items && v.size() < *n.min_items) {
-        Add(out, absl::StrCat("expected at least ", *n.min_items, " items, got ", v.size()));
-      }
-      if (n.max_items && v.size() > *n.max_items) {
-        Add(out, absl::StrCat("expected at most ", *n.max_items, " items, got ", v.size()));
-      }
-      if (n.items >= 0) {
-        const size_t base = pointer_.size();
-        for (size_t i = 0; i < v.size(); ++i) {
-          absl::StrAppend(&pointer_, "/", i);
-          Check(n.items, v[i], depth + 1, out);
-          pointer_.resize(base);
-        }
-      }
-    }
-    if (v.is_object()) {
-      for (const std::string& name : n.required) {
-        if (!v.contains(name)) Add(out, absl::StrCat("missing required property \"", name, "\""));
-      }
-      const size_t base = pointer_.size();
-      for (int i : n.properties_by_name) {
-        const Property& p = n.properties[static_cast<size_t>(i)];
-        auto it = v.find(p.name);
-        if (it == v.end()) continue;
-        absl::StrAppend(&pointer_, "/", EscapePointerToken(p.name));
-        Check(p.node, *it, depth + 1, out);
-        pointer_.resize(base);
-      }
-      if (!n.additional_properties) {
-        for (const auto& [name, child] : v.items()) {
-          if (n.FindProperty(name) < 0) Add(out, absl::StrCat("property \"", name, "\" is not allowed"));
-        }
-      }
-    }
+    if (v.is_string()) CheckString(n, v, out);
+    if (v.is_array()) CheckArray(n, v, depth, out);
+    if (v.is_object()) CheckObject(n, v, depth, out);
     if (!n.any_of.empty()) {
       bool matched = false;
       for (int alternative : n.any_of) {
@@ -176,6 +135,52 @@ class Checker {
       if (!matched) Add(out, absl::StrCat("matches none of the ", n.any_of.size(), " anyOf alternatives"));
     }
     if (n.ref >= 0) Check(n.ref, v, depth, out);
+  }
+
+  void CheckString(const Node& n, const nlohmann::json& v, std::vector<Violation>& out) {
+    const uint64_t len = CodePoints(v.get_ref<const std::string&>());
+    if (n.min_length && len < *n.min_length) {
+      Add(out, absl::StrCat("expected at least ", *n.min_length, " characters, got ", len));
+    }
+    if (n.max_length && len > *n.max_length) {
+      Add(out, absl::StrCat("expected at most ", *n.max_length, " characters, got ", len));
+    }
+  }
+
+  void CheckArray(const Node& n, const nlohmann::json& v, int depth, std::vector<Violation>& out) {
+    if (n.min_items && v.size() < *n.min_items) {
+      Add(out, absl::StrCat("expected at least ", *n.min_items, " items, got ", v.size()));
+    }
+    if (n.max_items && v.size() > *n.max_items) {
+      Add(out, absl::StrCat("expected at most ", *n.max_items, " items, got ", v.size()));
+    }
+    if (n.items < 0) return;
+    const size_t base = pointer_.size();
+    for (size_t i = 0; i < v.size(); ++i) {
+      absl::StrAppend(&pointer_, "/", i);
+      Check(n.items, v[i], depth + 1, out);
+      pointer_.resize(base);
+    }
+  }
+
+  void CheckObject(const Node& n, const nlohmann::json& v, int depth, std::vector<Violation>& out) {
+    for (const std::string& name : n.required) {
+      if (!v.contains(name)) Add(out, absl::StrCat("missing required property \"", name, "\""));
+    }
+    const size_t base = pointer_.size();
+    for (int i : n.properties_by_name) {
+      const Property& p = n.properties[static_cast<size_t>(i)];
+      auto it = v.find(p.name);
+      if (it == v.end()) continue;
+      absl::StrAppend(&pointer_, "/", EscapePointerToken(p.name));
+      Check(p.node, *it, depth + 1, out);
+      pointer_.resize(base);
+    }
+    if (!n.additional_properties) {
+      for (const auto& [name, child] : v.items()) {
+        if (n.FindProperty(name) < 0) Add(out, absl::StrCat("property \"", name, "\" is not allowed"));
+      }
+    }
   }
 
   const Schema& schema_;

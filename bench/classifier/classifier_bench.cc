@@ -123,11 +123,7 @@ void Measure(const Classifier& c, const std::string& set, const std::vector<Labe
 
 int Main(int argc, char** argv) {
   cli::CommandLine args({"model", "dev", "data", "reps"}, {"help"});
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto reps = args.IntOr("reps", 20, 1, 100000);
   if (!reps.ok()) return cli::UsageError(kTool, reps.status(), kUsage);
   const std::string model_path = args.GetOr("model", ShippedModelPath());

@@ -279,11 +279,7 @@ int Run(int argc, char** argv) {
                   "prefill-reps", "flush-mib", "copy-mib", "peak-gbs", "gemv-max-tokens", "block-size", "device",
                   "seed", "scratch"},
                  {"kv-f16", "no-graphs", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto opts = ParseOptions(args);
   if (!opts.ok()) return cli::UsageError(kTool, opts.status(), kUsage);
   const Options& o = *opts;

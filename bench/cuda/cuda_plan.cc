@@ -139,12 +139,7 @@ int Run(int argc, char** argv) {
   cli::CommandLine args({"config", "configs", "batch", "batches", "context", "contexts", "bandwidth-gbs", "tflops",
                   "weight-bytes", "kv-bytes"},
                  {"table", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (auto help = args.Switch("help"); !help.ok() || *help) {
-    if (!help.ok()) return cli::UsageError(kTool, help.status(), kUsage);
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   Machine m;
   DecodeCostOptions base;
   auto bw = args.DoubleOr("bandwidth-gbs", m.bandwidth_gbs);

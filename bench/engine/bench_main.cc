@@ -47,11 +47,7 @@ double Median(std::vector<double> v) {
 
 int Run(int argc, char** argv) {
   CommandLine args({"model", "prompt-tokens", "gen-tokens", "threads", "reps", "weights", "batch", "kv", "activations"}, {"help", "profile", "roofline"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto dir = args.Required("model");
   auto pp = args.IntOr("prompt-tokens", 512, 1, 1 << 20);
   auto tg = args.IntOr("gen-tokens", 128, 1, 1 << 20);

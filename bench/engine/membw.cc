@@ -19,11 +19,7 @@
 int main(int argc, char** argv) {
   constexpr char kUsage[] = "usage: switchyard-membw [--mib 1024] [--threads 2] [--passes 5]\n";
   switchyard::cli::CommandLine args({"mib", "threads", "passes"}, {});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return switchyard::cli::UsageError("switchyard-membw", s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, "switchyard-membw", kUsage)) return *code;
   auto mib = args.IntOr("mib", 1024, 16, 1 << 16);
   auto threads_arg = args.IntOr("threads", 2, 1, 256);
   auto passes_arg = args.IntOr("passes", 5, 1, 1000);

@@ -70,11 +70,7 @@ double Percentile(std::vector<double> v, double p) {
 
 int Run(int argc, char** argv) {
   CommandLine args({"target", "mode", "concurrency", "requests", "max-tokens", "route", "prompt", "temperature"}, {"help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto target = args.Required("target");
   auto concurrency = args.IntOr("concurrency", 1, 1, 4096);
   auto requests = args.IntOr("requests", 32, 1, 1 << 24);

@@ -28,11 +28,7 @@ double Median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   switchyard::cli::CommandLine args({"tokenizer", "corpus", "reps", "dump-ids"}, {});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return switchyard::cli::UsageError("switchyard-bench-tokenizer", s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, "switchyard-bench-tokenizer", kUsage)) return *code;
   auto tok_path = args.Required("tokenizer");
   auto corpus_path = args.Required("corpus");
   auto reps = args.IntOr("reps", 5, 1, 1000);

@@ -317,11 +317,7 @@ int Main(int argc, char** argv) {
   cli::CommandLine args({"data", "out", "dev", "epochs", "learning-rate", "l2", "seed", "hash-bits", "char-min-n",
                   "char-max-n", "top-features", "min-rows"},
                  {"no-write", "help", "cv-families"});
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   if (!args.positional().empty()) {
     return cli::UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("unexpected argument '", args.positional()[0], "'")), kUsage);
   }

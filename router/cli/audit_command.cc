@@ -54,15 +54,8 @@ int Verify(const std::string& path, std::FILE* out, std::FILE* err) {
 
 int RunAudit(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   CommandLine args({}, {"help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage, out, err)) return *code;
   const auto& pos = args.positional();
   if (pos.empty()) return usage(absl::InvalidArgumentError("missing subcommand (verify)"));
   if (pos[0] != "verify") return usage(absl::InvalidArgumentError(absl::StrCat("unknown subcommand '", pos[0], "'")));

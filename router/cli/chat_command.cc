@@ -205,15 +205,8 @@ int RunInteractive(v1::Router::Stub& stub, v1::ChatRequest req, const TurnOption
 int RunChat(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   CommandLine args({"router", "route", "max-tokens", "temperature", "seed", "timeout-s", "tools", "docs", "max-steps", "api-key", "tool-choice"},
             {"no-thinking", "interactive", "help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage, out, err)) return *code;
   if (args.positional().empty() && !args.Has("interactive")) return usage(absl::InvalidArgumentError("missing TEXT"));
   if (!args.positional().empty() && args.Has("interactive")) {
     return usage(absl::InvalidArgumentError("give TEXT or --interactive, not both"));

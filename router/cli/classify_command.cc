@@ -117,15 +117,8 @@ void ClassifyRows(const classify::Classifier& classifier, const std::vector<clas
 
 int RunClassify(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   CommandLine args({"model", "explain", "by"}, {"eval", "json", "help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage, out, err)) return *code;
   auto eval = args.Switch("eval");
   auto json = args.Switch("json");
   auto explain = args.IntOr("explain", 0, 0, 1000);

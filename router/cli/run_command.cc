@@ -71,10 +71,7 @@ void CollectIds(const std::vector<wf::Step>& steps, nlohmann::json* out) {
 }  // namespace
 
 int RunRun(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
   std::vector<std::string> rest;
   std::vector<std::pair<std::string, std::string>> given;
   if (absl::Status s = TakeInputs(argc, argv, &rest, &given); !s.ok()) return usage(s);

@@ -36,10 +36,7 @@ Exit status: 0 when the sandbox ran (the program's own status is in the JSON), 2
 }  // namespace
 
 int RunSandbox(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, out);
     return 0;
@@ -49,11 +46,7 @@ int RunSandbox(int argc, const char* const* argv, std::FILE* out, std::FILE* err
                                                      : absl::StrCat("unknown subcommand '", argv[1], "'")));
   }
   CommandLine args({"lang", "timeout", "memory-mb"}, {"help"});
-  if (absl::Status s = args.Parse(argc - 1, argv + 1); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc - 1, argv + 1, kTool, kUsage, out, err)) return *code;
   auto timeout = args.DoubleOr("timeout", 10.0);
   auto memory_mb = args.IntOr("memory-mb", 256, 16, 1 << 20);
   for (const absl::Status& s : {timeout.status(), memory_mb.status()}) {

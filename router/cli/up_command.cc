@@ -263,15 +263,8 @@ int SuperviseUntilStopped(const sigset_t& signals, std::vector<Child>& children,
 
 int RunUp(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   CommandLine args({"grpc-port", "http-port", "models", "threads"}, {"help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage, out, err)) return *code;
   auto grpc_port = args.IntOr("grpc-port", 7700, 0, 65535);
   auto http_port = args.IntOr("http-port", 7701, 0, 65535);
   auto threads = args.IntOr("threads", 1, 1, 256);

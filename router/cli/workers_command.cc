@@ -23,15 +23,8 @@ and queued sequences, free KV-cache blocks, last error. --json prints one JSON a
 
 int RunWorkers(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   CommandLine args({"router", "timeout-s"}, {"json", "help"});
-  auto usage = [&](const absl::Status& s) {
-    std::fprintf(err, "%s: %s\n\n%s", kTool, std::string(s.message()).c_str(), kUsage);
-    return 2;
-  };
-  if (absl::Status s = args.Parse(argc, argv); !s.ok()) return usage(s);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, out);
-    return 0;
-  }
+  auto usage = [&](const absl::Status& s) { return UsageError(kTool, s, kUsage, err); };
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage, out, err)) return *code;
   if (!args.positional().empty()) return usage(absl::InvalidArgumentError("unexpected argument"));
   auto timeout = args.IntOr("timeout-s", 10, 1, 3600);
   if (!timeout.ok()) return usage(timeout.status());

@@ -73,11 +73,7 @@ struct Options {
 // The options, or the exit code to leave with (usage errors 2, --help 0).
 std::variant<Options, int> ParseOptions(int argc, char** argv) {
   cli::CommandLine args({"config", "listen", "http-listen", "metrics-listen", "ready-timeout-ms"}, {"help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto path = args.Required("config");
   if (!path.ok()) return cli::UsageError(kTool, path.status(), kUsage);
   auto ready_timeout = args.IntOr("ready-timeout-ms", 120000, 0, 3600000);

@@ -68,6 +68,31 @@ TEST(CommandLineTest, NumbersDashesAndTheEndOfFlags) {
   EXPECT_EQ(e.Get("model"), "");  // an empty value, given
 }
 
+TEST(CommandLineTest, ParseOrExitAnswersMistakesAndHelpAlike) {
+  std::vector<const char*> bad = {"tool", "--bogus"};
+  std::vector<const char*> help = {"tool", "--help"};
+  std::vector<const char*> fine = {"tool", "--n", "3"};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  auto read = [](std::FILE* f) {
+    std::string text(static_cast<size_t>(std::ftell(f)), '\0');
+    std::rewind(f);
+    text.resize(std::fread(text.data(), 1, text.size(), f));
+    return text;
+  };
+  CommandLine a({"n"}, {});
+  EXPECT_EQ(a.ParseOrExit(static_cast<int>(bad.size()), bad.data(), "tool", "usage: tool [--n N]\n", out, err), 2);
+  EXPECT_EQ(read(err), "tool: unknown flag --bogus\n\nusage: tool [--n N]\n");
+  CommandLine b({"n"}, {});
+  EXPECT_EQ(b.ParseOrExit(static_cast<int>(help.size()), help.data(), "tool", "usage: tool [--n N]\n", out, err), 0);
+  EXPECT_EQ(read(out), "usage: tool [--n N]\n");
+  CommandLine c({"n"}, {});
+  EXPECT_EQ(c.ParseOrExit(static_cast<int>(fine.size()), fine.data(), "tool", "usage\n", out, err), std::nullopt);
+  EXPECT_EQ(*c.IntOr("n", 0, 0, 9), 3);
+  std::fclose(out);
+  std::fclose(err);
+}
+
 TEST(CommandLineTest, UsageErrorExitsTwo) {
   ::testing::internal::CaptureStderr();
   const int code = UsageError("tool", absl::InvalidArgumentError("unknown flag --x"), "usage: tool\n");

@@ -250,11 +250,7 @@ int Run(int argc, char** argv) {
   cli::CommandLine args({"role", "model", "listen", "threads", "max-batch", "max-queue", "kv-cache-tokens", "step-tokens", "weights", "kv-dtype",
                   "activations", "device", "metrics-listen"},
                  {"help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return cli::UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   absl::StatusOr<WorkerFlags> flags = ReadFlags(args);
   if (!flags.ok()) return cli::UsageError(kTool, flags.status(), kUsage);
   // Before binding the port and loading gigabytes of weights: can this binary, on this machine,

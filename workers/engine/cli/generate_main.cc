@@ -46,11 +46,7 @@ int Run(int argc, char** argv) {
              "repetition-penalty", "presence-penalty", "frequency-penalty", "stop", "threads", "kv-cache-tokens",
              "force-tokens", "enable-thinking", "weights", "device"},
             {"chat", "json", "plain-text", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto dir = args.Required("model");
   if (!dir.ok()) return UsageError(kTool, dir.status(), kUsage);
   if (args.Has("prompt") == args.Has("messages")) {

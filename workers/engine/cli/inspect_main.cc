@@ -38,11 +38,7 @@ std::string Printable(absl::string_view bytes) {
 
 int Run(int argc, char** argv) {
   CommandLine args({"model", "text"}, {"plain-text", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto dir = args.Required("model");
   if (!dir.ok()) return UsageError(kTool, dir.status(), kUsage);
   ProgressBar bar;

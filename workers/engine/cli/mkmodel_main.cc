@@ -41,11 +41,7 @@ int Run(int argc, char** argv) {
   CommandLine args({"out", "shape", "seed", "dtype", "shards", "tokenizer", "hidden", "layers", "heads", "kv-heads",
              "head-dim", "ffn", "experts", "topk", "moe-ffn", "threads"},
             {"tied", "untied", "tied-lm-head-copy", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   if (!args.positional().empty()) {
     return UsageError(kTool, absl::InvalidArgumentError(absl::StrCat("unexpected argument '", args.positional()[0], "'")), kUsage);
   }

@@ -37,11 +37,7 @@ int Fail(const absl::Status& s) {
 
 int Run(int argc, char** argv) {
   CommandLine args({"model", "messages", "tools", "enable-thinking"}, {"no-generation-prompt", "help"});
-  if (auto s = args.Parse(argc, argv); !s.ok()) return UsageError(kTool, s, kUsage);
-  if (args.HelpRequested()) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (std::optional<int> code = args.ParseOrExit(argc, argv, kTool, kUsage)) return *code;
   auto dir = args.Required("model");
   auto messages_path = args.Required("messages");
   for (const absl::Status& s : {dir.status(), messages_path.status()}) {
