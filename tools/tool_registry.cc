@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "tools/json_depth.h"
+#include "schema/json_depth.h"
 
 namespace switchyard::tools {
 namespace {
@@ -66,7 +66,7 @@ ToolResult ToolRegistry::Execute(absl::string_view name, absl::string_view argum
       return Error(absl::StrCat("arguments for tool \"", name, "\" are not valid JSON"));
     }
   }
-  if (JsonDepthExceeds(arguments, kMaxArgumentDepth)) {
+  if (schema::JsonDepthExceeds(arguments, kMaxArgumentDepth)) {
     return Error(absl::StrCat("arguments for tool \"", name, "\" nest deeper than ", kMaxArgumentDepth, " levels"));
   }
   std::vector<SchemaViolation> violations = tool->parameters.Validate(arguments);

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "tools/json_depth.h"
+#include "schema/json_depth.h"
 
 namespace switchyard {
 
@@ -11,7 +11,7 @@ absl::Status RepeatedCallDetector::Record(absl::string_view tool, absl::string_v
   // compared as written (the registry refuses it anyway, and a model repeating it is looping too).
   std::string key = absl::StrCat(tool, "\n");
   nlohmann::json parsed = nlohmann::json::parse(arguments_json.begin(), arguments_json.end(), nullptr, false);
-  absl::StrAppend(&key, parsed.is_discarded() || tools::JsonDepthExceeds(parsed, 64) ? std::string(arguments_json) : parsed.dump());
+  absl::StrAppend(&key, parsed.is_discarded() || schema::JsonDepthExceeds(parsed, 64) ? std::string(arguments_json) : parsed.dump());
   const int64_t n = ++seen_[key];
   if (n > max_) {
     return absl::ResourceExhaustedError(
