@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 
 namespace switchyard {
 

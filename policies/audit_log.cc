@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "policies/audit_record.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 
 namespace switchyard {
 namespace {

@@ -7,7 +7,7 @@
 #include "nlohmann/json.hpp"
 #include "policies/audit_log.h"
 #include "policies/audit_record.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 
 namespace switchyard {
 namespace {

@@ -1,7 +1,7 @@
 #include "policies/audit_record.h"
 
 #include "nlohmann/json.hpp"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 
 namespace switchyard {
 

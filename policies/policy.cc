@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "policies/api_key_hash.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 
 namespace switchyard {
 

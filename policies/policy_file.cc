@@ -13,7 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/read_file.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 #include "yaml-cpp/yaml.h"
 
 namespace switchyard {

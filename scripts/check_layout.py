@@ -10,7 +10,7 @@ links.txt (written by cmake/LayoutReport.cmake at configure time) has one line p
     engine) and include no header of workers/;
   - workers/engine/ links nothing of gRPC, protobuf, proto/, common/, router/, tools/,
     policies/, sandbox/ or workers/service/, and includes none of their headers;
-  - base/ depends on the standard library, Abseil and CLI11 only;
+  - base/ depends on the standard library, Abseil, CLI11 and OpenSSL's libcrypto only;
   - schema/ depends on base/, Abseil and nlohmann-json only;
   - common/ links nothing of workers/ or router/;
   - proto/ holds .proto files and build files only;
@@ -29,7 +29,7 @@ ROUTER_SIDE = ("router", "tools", "policies", "sandbox")
 ENGINE = "workers/engine"
 ENGINE_FORBIDDEN_FOLDERS = ("proto", "common", "router", "tools", "policies", "sandbox", "workers/service")
 ENGINE_FORBIDDEN_LIBS = re.compile(r"^(gRPC::|protobuf::)")
-BASE_ALLOWED_LIBS = re.compile(r"^(absl::|CLI11::CLI11$|Threads::Threads$|switchyard_options$|switchyard_base$)")
+BASE_ALLOWED_LIBS = re.compile(r"^(absl::|CLI11::CLI11$|OpenSSL::Crypto$|Threads::Threads$|switchyard_options$|switchyard_base$)")
 SCHEMA_ALLOWED_LIBS = re.compile(
     r"^(absl::|nlohmann_json::nlohmann_json$|CLI11::CLI11$|Threads::Threads$|switchyard_options$|switchyard_base$|switchyard_schema$)")
 SOURCE_EXT = (".cc", ".h", ".cu", ".cuh")
@@ -65,7 +65,7 @@ def check_links(targets):
         if under(folder, "base"):
             for d in deps:
                 if not BASE_ALLOWED_LIBS.match(d):
-                    problems.append(f"{name} ({folder}) links {d}: base/ depends on the standard library, Abseil and CLI11 only")
+                    problems.append(f"{name} ({folder}) links {d}: base/ depends on the standard library, Abseil, CLI11 and libcrypto only")
         if under(folder, "schema"):
             for d in deps:
                 if not SCHEMA_ALLOWED_LIBS.match(d):

@@ -29,7 +29,7 @@ expect() {
 [ "$rc" -eq 1 ] || { echo "expected exit 1, got $rc"; echo "$out"; exit 1; }
 expect "switchyard_router (router/service) links switchyard_engine (workers/engine): the router side never links workers/"
 expect "switchyard_engine (workers/engine) links gRPC::grpc++: the engine knows nothing of gRPC"
-expect "switchyard_base (base) links yaml-cpp: base/ depends on the standard library, Abseil and CLI11 only"
+expect "switchyard_base (base) links yaml-cpp: base/ depends on the standard library, Abseil, CLI11 and libcrypto only"
 expect "router/service/a.cc includes workers/engine/model/model_writer.h: the router side never includes workers/"
 expect "workers/engine/model/b.cc includes grpcpp/grpcpp.h"
 expect "workers/engine/model/b.cc includes common/json_log.h"

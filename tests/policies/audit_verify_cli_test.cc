@@ -13,7 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/audit_log.h"
-#include "policies/sha256.h"
+#include "base/sha256.h"
 #include "tests/support/test_paths.h"
 
 namespace switchyard {

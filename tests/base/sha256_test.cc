@@ -1,10 +1,10 @@
-// SHA-256 against the FIPS 180-2 vectors; API key hashing and bearer parsing.
-#include "policies/sha256.h"
+// SHA-256 against the FIPS 180-2 vectors, raw and in pieces.
+#include "base/sha256.h"
 
 #include <string>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
-#include "policies/api_key_hash.h"
 
 namespace switchyard {
 namespace {
@@ -32,20 +32,19 @@ TEST(Sha256, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
-TEST(ApiKeyHash, HashMatchesSha256sumOfTheKey) {
-  // printf %s "sk-acme-demo-key-0001" | sha256sum
-  EXPECT_EQ(HashApiKey("sk-acme-demo-key-0001"), "e8824c751280d489851dc369cd3066ca7d4f66bc0c968c0b7e8dc1eb1d7c0ffa");
-  EXPECT_TRUE(ApiKeyMatches("sk-acme-demo-key-0001", HashApiKey("sk-acme-demo-key-0001")));
-  EXPECT_FALSE(ApiKeyMatches("sk-acme-demo-key-0002", HashApiKey("sk-acme-demo-key-0001")));
-}
-
-TEST(ApiKeyHash, BearerToken) {
-  EXPECT_EQ(BearerToken("Bearer abc"), "abc");
-  EXPECT_EQ(BearerToken("  bearer   abc  "), "abc");
-  EXPECT_EQ(BearerToken("BEARER abc"), "abc");
-  EXPECT_EQ(BearerToken("Basic abc"), "");
-  EXPECT_EQ(BearerToken("Bearer "), "");
-  EXPECT_EQ(BearerToken(""), "");
+TEST(Sha256, RawDigestAndPiecesAgreeWithTheHex) {
+  const Sha256Digest d = Sha256("abc");
+  std::string hex;
+  for (uint8_t b : d) hex += absl::StrFormat("%02x", b);
+  EXPECT_EQ(hex, Sha256Hex("abc"));
+  Sha256Hasher h;
+  h.Update("a");
+  h.Update(std::string("b"));
+  h.Update("c", 1);
+  EXPECT_EQ(h.Finish(), d);
+  h.Update("abc");  // the hasher starts afresh after Finish
+  EXPECT_EQ(h.Finish(), d);
+  EXPECT_EQ(h.Finish(), Sha256(""));
 }
 
 }  // namespace
