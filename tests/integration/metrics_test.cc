@@ -214,8 +214,11 @@ TEST_F(MetricsProcessTest, OneChatIsCountedAndLoggedOnBothSides) {
   EXPECT_EQ(Header(alone, "content-type"), "text/plain; version=0.0.4");
   EXPECT_THAT(alone.body, HasSubstr("switchyard_router_requests_total{route=\"coder\",role=\"coder\",status=\"OK\"} 1\n"));
 
+  // The call's end is counted as its stream finishes; the engine lets go of the sequence at its
+  // next step, a moment later: wait for both, or the running gauge may still show it.
   const std::string worker = Eventually(WorkerMetrics, [](const std::string& m) {
-    return m.find("switchyard_worker_requests_total{status=\"OK\"} 1\n") != std::string::npos;
+    return m.find("switchyard_worker_requests_total{status=\"OK\"} 1\n") != std::string::npos &&
+           m.find("switchyard_worker_running_sequences 0\n") != std::string::npos;
   });
   EXPECT_THAT(worker, HasSubstr("# TYPE switchyard_worker_requests_total counter\n"));
   EXPECT_THAT(worker, HasSubstr("switchyard_worker_requests_total{status=\"OK\"} 1\n"));
