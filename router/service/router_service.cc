@@ -111,9 +111,11 @@ absl::Status RouterService::RunOneTool(const grpc::CallbackServerContext& ctx, c
   const auto fallback = std::chrono::system_clock::now() + std::chrono::seconds(config_.deadline_seconds);
   RunToolbox box(worker_client_, policy,
                  RunToolbox::Settings{trace_id, config_.max_tokens, absl::FromChrono(std::min(ctx.deadline(), fallback)),
-                                      gate_->SandboxLimitsFor(who)},
+                                      gate_->SandboxLimitsFor(who), cache_salts_.For(who.tenant_name())},
                  // No run to trace a delegation in: its tokens are charged to the tenant as it ends.
-                 [&](v1::StepTrace t) { gate_->Charge(who, int64_t{t.prompt_tokens()} + t.completion_tokens()); });
+                 [&](v1::StepTrace, const v1::Usage& u) {
+                   gate_->Charge(who, int64_t{u.prompt_tokens()} + u.completion_tokens());
+                 });
   if (absl::StatusOr<const tools::Tool*> tool = box.Add(request.name(), "name"); !tool.ok()) return tool.status();
   if (absl::Status s = box.AddDocuments(request.documents()); !s.ok()) return s;
   v1::ToolCall call;
