@@ -83,6 +83,11 @@ grpc::ServerUnaryReactor* RouterService::ListWorkers(grpc::CallbackServerContext
     out->set_queued(s.queued);
     out->set_kv_blocks_free(s.kv_blocks_free);
     out->set_last_error(s.last_error);
+    out->set_kv_blocks_total(s.kv_blocks_total);
+    out->set_kv_blocks_cached(s.kv_blocks_cached);
+    out->set_prefix_hit_tokens(s.prefix_hit_tokens);
+    out->set_prefix_miss_tokens(s.prefix_miss_tokens);
+    out->set_prefix_cache(s.prefix_cache);
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
