@@ -6,7 +6,9 @@
 // Bounded: at most kMaxHeldPrefixKeys keys (the worker's own cap), the most recent kept; keys
 // that are not 32 bytes are dropped (not keys of ours). The question it answers is the one a
 // cache-aware pick asks (issue #13): of this conversation's prefixes, how long is the longest
-// this replica holds?
+// this replica holds? The answer is a hint: the report that arrived last wins (an Info answer
+// sent before an answer's Finish may land after it), and a pool given as one gRPC target
+// (dns:///...) is one replica whose reports come from whichever of its backends answered.
 //
 // Thread safety: safe for concurrent use (internal absl::Mutex): reports come on gRPC threads,
 // questions on request threads.
