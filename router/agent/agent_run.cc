@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "router/agent/prefix_keys.h"
 #include "router/agent/tool_batch.h"
 
 namespace switchyard {
@@ -62,9 +63,10 @@ absl::Status AgentRun::SetUpTools() {
   }
   toolbox_ = std::make_unique<RunToolbox>(
       *deps_.worker, *policy_,
-      RunToolbox::Settings{plan_.trace_id, plan_.delegation_max_tokens, plan_.deadline, plan_.sandbox_limits},
+      RunToolbox::Settings{plan_.trace_id, plan_.delegation_max_tokens, plan_.deadline, plan_.sandbox_limits,
+                           plan_.request.cache_salt()},
       // Delegations run only inside the run's tool tasks, which hold the run.
-      [this](v1::StepTrace t) { OnDelegation(std::move(t)); });
+      [this](v1::StepTrace t, const v1::Usage& usage) { OnDelegation(std::move(t), usage); });
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < plan_.router_tools.size(); ++i) {
     const std::string& name = plan_.router_tools[i];
@@ -118,6 +120,8 @@ void AgentRun::NewStepLocked(Effects& fx) {
   attempts_ = 0;
   answer_.emplace(plan_.output_rules, *policy_);
   step_start_ = deps_.clock->Now();
+  // Recomputed whole: the keys of the messages step N sent are unchanged, as they are.
+  SetPrefixKeys(&request_);
   call_ = deps_.worker->NewCall(plan_.route.role(), std::make_shared<const v1::GenerateRequest>(request_),
                                 CallSettings{plan_.deadline, plan_.trace_id}, observer_.get(), shared_from_this());
   state_ = State::kModelStep;
@@ -301,12 +305,13 @@ void AgentRun::OnToolResult(const v1::ToolResult& result, const absl::Status& au
   Apply(std::move(fx));
 }
 
-void AgentRun::OnDelegation(v1::StepTrace trace) {
-  deps_.metrics->ModelCall(trace);
+void AgentRun::OnDelegation(v1::StepTrace trace, const v1::Usage& usage) {
   Effects fx;
   {
     absl::MutexLock lock(&mu_);
-    PushStepLocked(trace_.Add(std::move(trace)));
+    const size_t index = trace_.Add(std::move(trace), usage);
+    deps_.metrics->ModelCall(trace_.step(index));
+    PushStepLocked(index);
     PumpLocked(fx);
   }
   Apply(std::move(fx));
@@ -346,7 +351,11 @@ void AgentRun::OnToolsDone(size_t index, const std::vector<v1::ToolCall>& client
   Apply(std::move(fx));
 }
 
-// The assistant's turn and one tool message per router call, paired by call id.
+// The assistant's turn and one tool message per router call, paired by call id, appended to
+// the messages the step sent, which stay as they were: the next step's conversation starts with
+// this one's, byte for byte, and so do its prefix keys (the workers' caches keep the prefix).
+// The turn is what the worker sent: all its text and reasoning, its calls in its order with its
+// argument text (rewritten only where an output guardrail redacted it); results in call order.
 void AgentRun::AppendTurnLocked(const std::vector<v1::ToolResult>& results) {
   v1::ChatMessage* a = request_.add_messages();
   a->set_role(v1::ChatMessage::ASSISTANT);
@@ -412,14 +421,13 @@ size_t AgentRun::RecordStepLocked(const std::string& error) {
   v1::StepTrace t;
   t.set_role(plan_.route.role());
   t.set_replica(replica_);
-  t.set_prompt_tokens(answer_->finish().usage().prompt_tokens());
-  t.set_completion_tokens(answer_->finish().usage().completion_tokens());
   t.set_latency_ms(absl::ToInt64Milliseconds(deps_.clock->Now() - step_start_));
   t.set_finish_reason(error.empty() ? answer_->finish().reason() : v1::ERROR);
   t.set_error(error);
   for (const v1::ToolCall& c : answer_->calls()) *t.add_tool_calls() = c;
-  deps_.metrics->ModelCall(t);
-  return trace_.Add(std::move(t));
+  const size_t index = trace_.Add(std::move(t), answer_->finish().usage());
+  deps_.metrics->ModelCall(trace_.step(index));
+  return index;
 }
 
 void AgentRun::PushStepLocked(size_t index) {

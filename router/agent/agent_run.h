@@ -9,7 +9,8 @@
 //   call ends OK with no router tool, a limit, an error, a block, a cancel ──▶ kEnding ──▶ kDone
 //
 //   kModelStep    the step's worker call is open (WorkerClient: pick, retry once, cancel). Each
-//                 event goes through the StepAnswer (guardrails) to the client.
+//                 event goes through the StepAnswer (guardrails) to the client. The request
+//                 carries the plan's cache salt and the conversation's prefix keys (prefix_keys.h).
 //   kRunningTools the step's router tools run on the ToolExecutor (RunToolBatch); each result is
 //                 audited, then streamed; delegations stream their StepTrace as they end.
 //   kEnding       the run's end is decided and its last events (RunTrace, finish) are queued;
@@ -69,7 +70,8 @@ namespace switchyard {
 struct RunPlan {
   std::string trace_id;
   v1::RouteDecision route;        // the first event's; the replica is filled in when picked
-  v1::GenerateRequest request;    // the first step's: messages, sampling, the client's tools, ...
+  v1::GenerateRequest request;    // the first step's: messages, sampling, the client's tools,
+                                  // cache_salt (every call of the run carries it), ...
   std::vector<std::string> router_tools;  // the request's, in order (repeats are ignored)
   google::protobuf::RepeatedPtrField<v1::Document> documents;
   RunLimits limits;
@@ -163,7 +165,7 @@ class AgentRun final : public std::enable_shared_from_this<AgentRun> {
   void OnToolResult(const v1::ToolResult& result, const absl::Status& audited) ABSL_LOCKS_EXCLUDED(mu_);
   void OnToolsDone(size_t index, const std::vector<v1::ToolCall>& client_calls, std::vector<v1::ToolResult> results)
       ABSL_LOCKS_EXCLUDED(mu_);
-  void OnDelegation(v1::StepTrace trace) ABSL_LOCKS_EXCLUDED(mu_);
+  void OnDelegation(v1::StepTrace trace, const v1::Usage& usage) ABSL_LOCKS_EXCLUDED(mu_);
   void RunTools(ToolWork work);
 
   // Decisions.

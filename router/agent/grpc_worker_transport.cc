@@ -69,6 +69,11 @@ class GrpcGenerateStream final : public GenerateStream,
       RemoveHold();
       return;
     }
+    if (event_.has_finish()) {
+      // What the replica holds now is the pools' to keep; the answer goes on without it.
+      replica_->held_prefix_keys().Replace(event_.finish().held_prefix_keys());
+      event_.mutable_finish()->clear_held_prefix_keys();
+    }
     observer_->OnStreamEvent(std::move(event_));
   }
 

@@ -2,7 +2,8 @@
 // Pick is WorkerPools::Pick (least loaded healthy replica). Each stream counts as load on its
 // replica while open (Acquire/Release), carries the call's deadline and the x-trace-id
 // metadata, and marks its replica failed when the call ends UNAVAILABLE (the worker died or
-// cannot be reached: the next pick skips it until a health check passes).
+// cannot be reached: the next pick skips it until a health check passes). The prefix keys an
+// answer's Finish lists go to its replica's HeldPrefixKeys, not to the consumer.
 //
 // A stream owns itself while gRPC may call it (until OnDone). A hold keeps the call open while
 // the consumer decides when to read, so Read() is safe until the reads have ended; the hold

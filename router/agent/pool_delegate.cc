@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "router/agent/prefix_keys.h"
 
 namespace switchyard {
 namespace {
@@ -22,6 +23,7 @@ class Delegation final : public WorkerCallObserver {
     start_ = absl::Now();
     endpoint_ = endpoint;
     text_.clear();
+    usages_.emplace_back();
     v1::StepTrace& t = traces_.emplace_back();
     t.set_role(role_);
     t.set_replica(endpoint);
@@ -30,6 +32,7 @@ class Delegation final : public WorkerCallObserver {
   void OnEvent(v1::GenerateEvent e) override {
     if (e.has_text_delta()) text_ += e.text_delta();
     if (e.has_finish()) {
+      usages_.back() = e.finish().usage();
       v1::StepTrace& t = traces_.back();
       t.set_prompt_tokens(e.finish().usage().prompt_tokens());
       t.set_completion_tokens(e.finish().usage().completion_tokens());
@@ -58,6 +61,7 @@ class Delegation final : public WorkerCallObserver {
     return std::move(text_);
   }
   std::vector<v1::StepTrace>& traces() { return traces_; }
+  const std::vector<v1::Usage>& usages() const { return usages_; }  // one per trace
 
  private:
   const std::string role_;
@@ -68,6 +72,7 @@ class Delegation final : public WorkerCallObserver {
   std::string endpoint_;
   std::string text_;
   std::vector<v1::StepTrace> traces_;
+  std::vector<v1::Usage> usages_;
   absl::Status status_;
   absl::Notification done_;
 };
@@ -86,6 +91,8 @@ absl::StatusOr<std::string> PoolDelegate::Ask(std::string_view role, std::string
   m->set_role(v1::ChatMessage::USER);
   m->set_content(std::string(task));
   request->mutable_sampling()->set_max_tokens(max_tokens_);
+  request->set_cache_salt(cache_salt_);
+  SetPrefixKeys(request.get());
 
   Delegation delegation(role, context.tool_call_id);
   std::shared_ptr<WorkerCall> call =
@@ -99,7 +106,9 @@ absl::StatusOr<std::string> PoolDelegate::Ask(std::string_view role, std::string
   delegation.Wait();
   calls_->Remove(call);
   if (hooks_.record) {
-    for (v1::StepTrace& t : delegation.traces()) hooks_.record(std::move(t));
+    for (size_t i = 0; i < delegation.traces().size(); ++i) {
+      hooks_.record(std::move(delegation.traces()[i]), delegation.usages()[i]);
+    }
   }
   return std::move(delegation).result();
 }

@@ -8,10 +8,10 @@
 namespace switchyard {
 
 RunToolbox::RunToolbox(WorkerClient& client, RunPolicy& policy, Settings settings,
-                       std::function<void(v1::StepTrace)> on_delegation)
+                       std::function<void(v1::StepTrace, const v1::Usage&)> on_delegation)
     : policy_(policy) {
   delegate_ = std::make_shared<PoolDelegate>(
-      client, settings.trace_id, settings.delegation_max_tokens, calls_,
+      client, settings.trace_id, std::move(settings.cache_salt), settings.delegation_max_tokens, calls_,
       PoolDelegate::Hooks{
           .admit_role = [&policy](std::string_view role) {
             return policy.AdmitDelegation(absl::string_view(role.data(), role.size()));

@@ -2,9 +2,10 @@
 // for a Chat run and for Router.CallTool alike — each built-in the request names (admitted by
 // the policy, in the registry), the documents attached to it, the deadline, cancellation and
 // sandbox limits every call gets, and the delegate through which ask_* reach other roles (the
-// router's WorkerClient, each attempt reported through `on_delegation`).
+// router's WorkerClient under the request's cache salt, each attempt reported through
+// `on_delegation`).
 //
-//   RunToolbox box(client, policy, {trace_id, max_tokens, deadline, limits}, on_delegation);
+//   RunToolbox box(client, policy, {trace_id, max_tokens, deadline, limits, salt}, on_delegation);
 //   if (auto tool = box.Add("search_documents", "router_tools[0]"); !tool.ok()) ...;
 //   if (auto s = box.AddDocuments(request.documents()); !s.ok()) ...;
 //   RunToolBatch(pool, box.registry(), calls, box.context(), step, ...);
@@ -43,11 +44,12 @@ class RunToolbox {
     int32_t delegation_max_tokens = 1024;  // a delegated answer's limit
     absl::Time deadline = absl::InfiniteFuture();
     sandbox::SandboxLimits sandbox_limits;
+    std::string cache_salt;  // the tenant's (router/service/cache_salt.h), on every delegation
   };
-  // `client` and `policy` must outlive the toolbox. `on_delegation` gets the trace of each
-  // delegation attempt, on the tool thread that made it.
+  // `client` and `policy` must outlive the toolbox. `on_delegation` gets the trace and the
+  // worker's usage of each delegation attempt, on the tool thread that made it.
   RunToolbox(WorkerClient& client, RunPolicy& policy, Settings settings,
-             std::function<void(v1::StepTrace)> on_delegation);
+             std::function<void(v1::StepTrace, const v1::Usage&)> on_delegation);
 
   // Adds the built-in `name` once the policy admits it: InvalidArgument "<field>: <why>" for a
   // name that is no built-in, the policy's status for one the tenant may not use. The tool

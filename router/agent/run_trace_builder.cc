@@ -4,10 +4,13 @@
 
 namespace switchyard {
 
-size_t RunTraceBuilder::Add(v1::StepTrace step) {
+size_t RunTraceBuilder::Add(v1::StepTrace step, const v1::Usage& usage) {
   step.set_step(++numbered_);
-  usage_.set_prompt_tokens(usage_.prompt_tokens() + step.prompt_tokens());
-  usage_.set_completion_tokens(usage_.completion_tokens() + step.completion_tokens());
+  step.set_prompt_tokens(usage.prompt_tokens());
+  step.set_completion_tokens(usage.completion_tokens());
+  usage_.set_prompt_tokens(usage_.prompt_tokens() + usage.prompt_tokens());
+  usage_.set_completion_tokens(usage_.completion_tokens() + usage.completion_tokens());
+  usage_.set_cached_prompt_tokens(usage_.cached_prompt_tokens() + usage.cached_prompt_tokens());
   steps_.push_back(std::move(step));
   return steps_.size() - 1;
 }

@@ -1,6 +1,7 @@
 // RunTraceBuilder: the trace of one agent run as it happens — every model call (the run's own
 // steps and the delegations its tools make, numbered in one sequence in the order they end),
-// their tool results, and the tokens used over all of them — and the RunTrace it ends with.
+// their tool results, and the tokens used over all of them (prompt, completion, and the prompt
+// tokens the workers found in their prefix caches) — and the RunTrace it ends with.
 // Thread safety: not thread-safe; the run's reactor guards it with its own mutex.
 #ifndef SWITCHYARD_ROUTER_AGENT_RUN_TRACE_BUILDER_H_
 #define SWITCHYARD_ROUTER_AGENT_RUN_TRACE_BUILDER_H_
@@ -17,8 +18,10 @@ namespace switchyard {
 
 class RunTraceBuilder {
  public:
-  // Numbers `step`, counts its tokens and keeps it; returns its index for step().
-  size_t Add(v1::StepTrace step);
+  // Numbers `step`, sets its tokens from `usage` (the worker's, for this model call), adds the
+  // usage to the run's and keeps the step; returns its index for step(). StepTrace has no field
+  // for cached prompt tokens: they count in usage() only.
+  size_t Add(v1::StepTrace step, const v1::Usage& usage);
   v1::StepTrace& step(size_t index) { return steps_[index]; }
   const v1::Usage& usage() const { return usage_; }
   int64_t tokens() const { return int64_t{usage_.prompt_tokens()} + usage_.completion_tokens(); }

@@ -1,6 +1,8 @@
 #include "router/cli/workers_command.h"
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_format.h"
@@ -16,8 +18,50 @@ constexpr char kTool[] = "switchyard workers";
 constexpr char kUsage[] = R"(usage: switchyard workers [--router HOST:PORT] [--json] [--timeout-s N]
 
 Lists the router's replicas (default router 127.0.0.1:7700): role, endpoint, health, running
-and queued sequences, free KV-cache blocks, last error. --json prints one JSON array instead.
+and queued sequences, free KV-cache blocks, the prefix cache's blocks (cached/total) and hit
+rate (prompt tokens found in it since the worker started; "off" without one), last error.
+--json prints one JSON array instead.
 )";
+
+// hit / (hit + miss), or nullopt before any prompt token.
+std::optional<double> HitRate(const v1::Replica& r) {
+  const int64_t all = r.prefix_hit_tokens() + r.prefix_miss_tokens();
+  if (all <= 0) return std::nullopt;
+  return static_cast<double>(r.prefix_hit_tokens()) / static_cast<double>(all);
+}
+
+nlohmann::json ReplicaJson(const v1::Replica& r) {
+  const std::optional<double> rate = HitRate(r);
+  return {{"role", r.role()},
+          {"endpoint", r.endpoint()},
+          {"healthy", r.healthy()},
+          {"running", r.running()},
+          {"queued", r.queued()},
+          {"kv_blocks_free", r.kv_blocks_free()},
+          {"kv_blocks_total", r.kv_blocks_total()},
+          {"kv_blocks_cached", r.kv_blocks_cached()},
+          {"prefix_cache", r.prefix_cache()},
+          {"prefix_hit_tokens", r.prefix_hit_tokens()},
+          {"prefix_miss_tokens", r.prefix_miss_tokens()},
+          {"prefix_hit_rate", rate ? nlohmann::json(*rate) : nlohmann::json(nullptr)},
+          {"last_error", r.last_error()}};
+}
+
+void PrintTable(const v1::ListWorkersResponse& resp, std::FILE* out) {
+  std::fprintf(out, "%-12s %-24s %-8s %8s %7s %9s %13s %8s  %s\n", "ROLE", "ENDPOINT", "HEALTH", "RUNNING", "QUEUED",
+               "KV FREE", "KV CACHED", "HIT RATE", "LAST ERROR");
+  for (const v1::Replica& r : resp.replicas()) {
+    std::string cached = "-", rate = "off";
+    if (r.prefix_cache()) {
+      cached = absl::StrFormat("%d/%d", r.kv_blocks_cached(), r.kv_blocks_total());
+      const std::optional<double> hit = HitRate(r);
+      rate = hit ? absl::StrFormat("%.1f%%", 100 * *hit) : std::string("-");
+    }
+    std::fprintf(out, "%-12s %-24s %-8s %8d %7d %9lld %13s %8s  %s\n", r.role().c_str(), r.endpoint().c_str(),
+                 r.healthy() ? "ok" : "DOWN", r.running(), r.queued(), static_cast<long long>(r.kv_blocks_free()),
+                 cached.c_str(), rate.c_str(), r.last_error().c_str());
+  }
+}
 
 }  // namespace
 
@@ -40,20 +84,11 @@ int RunWorkers(int argc, const char* const* argv, std::FILE* out, std::FILE* err
   }
   if (args.Has("json")) {
     nlohmann::json list = nlohmann::json::array();
-    for (const v1::Replica& r : resp.replicas()) {
-      list.push_back({{"role", r.role()}, {"endpoint", r.endpoint()}, {"healthy", r.healthy()}, {"running", r.running()},
-                      {"queued", r.queued()}, {"kv_blocks_free", r.kv_blocks_free()}, {"last_error", r.last_error()}});
-    }
+    for (const v1::Replica& r : resp.replicas()) list.push_back(ReplicaJson(r));
     std::fprintf(out, "%s\n", list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return 0;
   }
-  std::fprintf(out, "%-12s %-24s %-8s %8s %7s %9s  %s\n", "ROLE", "ENDPOINT", "HEALTH", "RUNNING", "QUEUED", "KV FREE",
-               "LAST ERROR");
-  for (const v1::Replica& r : resp.replicas()) {
-    std::fprintf(out, "%-12s %-24s %-8s %8d %7d %9lld  %s\n", r.role().c_str(), r.endpoint().c_str(),
-                 r.healthy() ? "ok" : "DOWN", r.running(), r.queued(), static_cast<long long>(r.kv_blocks_free()),
-                 r.last_error().c_str());
-  }
+  PrintTable(resp, out);
   return 0;
 }
 

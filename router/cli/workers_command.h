@@ -1,5 +1,6 @@
 // `switchyard workers`: the router's pools and replicas as a table — role, endpoint, health,
-// running and queued sequences, free KV blocks, and the last error — from Router.ListWorkers.
+// running and queued sequences, free KV blocks, the prefix cache's occupancy (cached of all
+// blocks) and hit rate, and the last error — from Router.ListWorkers.
 //
 //   switchyard workers [--router HOST:PORT] [--json]
 //
@@ -12,7 +13,7 @@
 
 namespace switchyard::cli {
 
-inline constexpr char kWorkersSummary[] = "the router's pools and replicas: health, load, KV cache";
+inline constexpr char kWorkersSummary[] = "the router's pools and replicas: health, load, KV and prefix cache";
 
 int RunWorkers(int argc, const char* const* argv, std::FILE* out, std::FILE* err);
 

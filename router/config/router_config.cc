@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/read_file.h"
@@ -211,10 +212,35 @@ absl::Status ParseHealth(const YAML::Node& n, const Reader& r, RouterConfig* c) 
   return absl::OkStatus();
 }
 
+// prefix_cache: {salt_secret: TEXT} or {salt_secret_file: PATH}, not both.
+absl::Status ParsePrefixCache(const YAML::Node& n, const Reader& r, PrefixCacheConfig* p) {
+  if (auto s = r.CheckKeys(n, "prefix_cache", {"salt_secret", "salt_secret_file"}); !s.ok()) return s;
+  if (n["salt_secret"] && n["salt_secret_file"]) return r.Error("prefix_cache", "give salt_secret or salt_secret_file, not both");
+  if (n["salt_secret"]) {
+    auto v = r.String(n["salt_secret"], "prefix_cache.salt_secret");
+    if (!v.ok()) return v.status();
+    if (v->size() < kMinSaltSecretBytes) {
+      return r.Error("prefix_cache.salt_secret", absl::StrCat(v->size(), " bytes; at least ", kMinSaltSecretBytes, " are needed"));
+    }
+    p->salt_secret = *v;
+  }
+  if (n["salt_secret_file"]) {
+    auto v = r.String(n["salt_secret_file"], "prefix_cache.salt_secret_file");
+    if (!v.ok()) return v.status();
+    if (v->empty()) return r.Error("prefix_cache.salt_secret_file", "empty");
+    p->salt_secret_file = *v;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   RouterConfig c;
   if (root.IsNull()) return r.Error("(top level)", "the file is empty");
-  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "agent", "health", "policy", "http"}); !s.ok()) return s;
+  if (auto s = r.CheckKeys(root, "", {"listen", "pools", "classifier", "defaults", "agent", "health", "policy", "http",
+                                      "prefix_cache"});
+      !s.ok()) {
+    return s;
+  }
   if (root["listen"]) {
     auto v = r.String(root["listen"], "listen");
     if (!v.ok()) return v.status();
@@ -247,6 +273,9 @@ absl::StatusOr<RouterConfig> Parse(const YAML::Node& root, const Reader& r) {
   if (root["http"]) {
     if (absl::Status s = ParseHttp(root["http"], r, &c.http); !s.ok()) return s;
   }
+  if (root["prefix_cache"]) {
+    if (absl::Status s = ParsePrefixCache(root["prefix_cache"], r, &c.prefix_cache); !s.ok()) return s;
+  }
   return c;
 }
 
@@ -270,9 +299,28 @@ absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   auto config = ParseRouterConfig(*text, path);
-  if (config.ok() && !config->policy_file.empty() && config->policy_file.front() != '/') {
+  if (!config.ok()) return config;
+  // Paths in the file are relative to its directory.
+  auto resolve = [&path](std::string* p) {
     const size_t slash = path.rfind('/');
-    if (slash != std::string::npos) config->policy_file = path.substr(0, slash + 1) + config->policy_file;
+    if (!p->empty() && p->front() != '/' && slash != std::string::npos) *p = path.substr(0, slash + 1) + *p;
+  };
+  resolve(&config->policy_file);
+  PrefixCacheConfig& cache = config->prefix_cache;
+  if (!cache.salt_secret_file.empty()) {
+    resolve(&cache.salt_secret_file);
+    auto secret = ReadFile(cache.salt_secret_file, 1 << 16);
+    if (!secret.ok()) {
+      return absl::Status(secret.status().code(),
+                          absl::StrCat(path, ": prefix_cache.salt_secret_file: ", secret.status().message()));
+    }
+    // `echo ... > salt.key` leaves a newline that is no part of the secret.
+    cache.salt_secret = std::string(absl::StripTrailingAsciiWhitespace(*secret));
+    if (cache.salt_secret.size() < kMinSaltSecretBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": prefix_cache.salt_secret_file: ", cache.salt_secret_file,
+                                                     " holds ", cache.salt_secret.size(), " bytes; at least ",
+                                                     kMinSaltSecretBytes, " are needed"));
+    }
   }
   return config;
 }

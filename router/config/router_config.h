@@ -30,11 +30,17 @@
 //     max_body_bytes: 8388608    # larger requests get 413
 //     read_timeout_ms: 30000     # a request (headers and body) must arrive within it, else 408
 //     model_aliases: {gpt-4o: reasoning, gpt-4o-mini: auto}   # `model` names -> a route
+//   prefix_cache:                # the secret behind each tenant's cache salt (router/service/cache_salt.h)
+//     salt_secret_file: salt.key # the file's bytes (trailing whitespace dropped), at least 16; relative
+//                                # to this file's directory. Or inline: salt_secret: "...". Give every
+//                                # router of a fleet the same one. Absent: 32 random bytes per router
+//                                # process (isolated as well, but no reuse across restarts or routers)
 //
 // Thread safety: a plain value.
 #ifndef SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
 #define SWITCHYARD_ROUTER_CONFIG_ROUTER_CONFIG_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -71,6 +77,13 @@ struct HttpConfig {
   std::map<std::string, std::string> model_aliases;  // model name -> auto | reasoning | coder | translation
 };
 
+// The prefix cache's salt secret. LoadRouterConfig reads salt_secret_file into salt_secret.
+struct PrefixCacheConfig {
+  std::string salt_secret;       // empty: a random one per process
+  std::string salt_secret_file;  // as written in the config (resolved against its directory)
+};
+inline constexpr size_t kMinSaltSecretBytes = 16;
+
 struct RouterConfig {
   std::string listen = "127.0.0.1:7700";
   std::map<std::string, PoolConfig> pools;  // role -> pool
@@ -84,10 +97,12 @@ struct RouterConfig {
   int64_t health_timeout_ms = 1000;
   std::string policy_file;  // empty: open (no keys, no limits, no audit)
   HttpConfig http;
+  PrefixCacheConfig prefix_cache;
 };
 
 // InvalidArgument naming `file` and the key ("router.yaml: pools.coder.endpoints[1]: ...") for
-// malformed YAML, unknown keys, wrong types, bad addresses or roles.
+// malformed YAML, unknown keys, wrong types, bad addresses or roles. Reads no other file: the
+// salt secret file is LoadRouterConfig's (NotFound, or InvalidArgument when under 16 bytes).
 absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view yaml, absl::string_view file);
 absl::StatusOr<RouterConfig> LoadRouterConfig(const std::string& path);
 

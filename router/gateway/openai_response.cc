@@ -33,11 +33,14 @@ Json CallJson(const v1::ToolCall& c, int index, bool with_index) {
   return j;
 }
 
+// Always with prompt_tokens_details.cached_tokens, as OpenAI sends it (0 when nothing came from
+// the workers' prefix caches, or a worker has none).
 Json UsageJson(const v1::Usage& u) {
   Json j;
   j["prompt_tokens"] = u.prompt_tokens();
   j["completion_tokens"] = u.completion_tokens();
   j["total_tokens"] = u.prompt_tokens() + u.completion_tokens();
+  j["prompt_tokens_details"] = {{"cached_tokens", u.cached_prompt_tokens()}};
   return j;
 }
 

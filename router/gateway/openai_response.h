@@ -6,6 +6,9 @@
 // router's own tools and their results, each step's trace, the run's trace, and the detail of
 // a run that a limit ended (finish_reason "stop", switchyard.finish.reason "run_limit").
 // Client tool calls are OpenAI tool_calls; reasoning is `reasoning_content`, as vLLM sends it.
+// Usage (the body's, and the last chunk's with stream_options.include_usage) carries the run's
+// Usage: prompt, completion and total tokens, and prompt_tokens_details.cached_tokens (the
+// prompt tokens the workers' prefix caches supplied).
 // The route decision also travels in the header x-switchyard-route (RouteHeader).
 //
 // Thread safety: one per response, used from one thread at a time.

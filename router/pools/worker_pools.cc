@@ -72,13 +72,20 @@ void Replica::CheckDone(std::unique_ptr<Check> check, const grpc::Status& status
       state_.healthy = false;
       state_.last_error = absl::StrCat("info: ", status.error_message());
     } else {
+      const v1::WorkerInfo& info = check->info;
       state_.healthy = true;
-      state_.running = check->info.running();
-      state_.queued = check->info.queued();
-      state_.kv_blocks_free = check->info.kv_blocks_free();
+      state_.running = info.running();
+      state_.queued = info.queued();
+      state_.kv_blocks_free = info.kv_blocks_free();
       state_.last_error.clear();
+      state_.kv_blocks_total = info.kv_blocks_total();
+      state_.kv_blocks_cached = info.kv_blocks_cached();
+      state_.prefix_cache = info.prefix_cache();
+      state_.prefix_hit_tokens = info.prefix_hit_tokens();
+      state_.prefix_miss_tokens = info.prefix_miss_tokens();
     }
   }
+  if (status.ok()) held_.Replace(check->info.held_prefix_keys());
   check->done();
 }
 

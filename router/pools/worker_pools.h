@@ -11,6 +11,11 @@
 // call to it fails with UNAVAILABLE; the next good check puts it back. A pool given as one
 // gRPC target (dns:///...) is one replica whose addresses gRPC itself balances (round_robin)
 // and health-checks.
+//
+// Each replica also keeps what its worker says of its prefix cache: the figures of WorkerInfo
+// (cached blocks, hit and miss tokens, for `switchyard workers` and /metrics) and the prefix
+// keys it holds (HeldPrefixKeys, refreshed by every health round and every answer's Finish),
+// which a cache-aware pick will read.
 // Thread safety: all methods are safe from any thread.
 #ifndef SWITCHYARD_ROUTER_POOLS_WORKER_POOLS_H_
 #define SWITCHYARD_ROUTER_POOLS_WORKER_POOLS_H_
@@ -30,6 +35,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "router/config/router_config.h"
+#include "router/pools/held_prefix_keys.h"
 #include "switchyard/v1/worker.grpc.pb.h"
 
 namespace switchyard {
@@ -48,8 +54,17 @@ class Replica {
     int32_t queued = 0;
     int64_t kv_blocks_free = 0;
     std::string last_error;
+    // The prefix cache, as the last good check found it (WorkerInfo).
+    int64_t kv_blocks_total = 0;
+    int64_t kv_blocks_cached = 0;
+    bool prefix_cache = false;
+    int64_t prefix_hit_tokens = 0;   // since the worker started
+    int64_t prefix_miss_tokens = 0;
   };
   State state() const ABSL_LOCKS_EXCLUDED(mu_);
+  // The prefix keys the worker last said it holds (its WorkerInfo, or an answer's Finish).
+  HeldPrefixKeys& held_prefix_keys() { return held_; }
+  const HeldPrefixKeys& held_prefix_keys() const { return held_; }
   int inflight() const { return inflight_.load(std::memory_order_relaxed); }
   // A stream to this replica starts / ends (the router's own, always fresh, load signal).
   void Acquire() { inflight_.fetch_add(1, std::memory_order_relaxed); }
@@ -69,6 +84,7 @@ class Replica {
   std::atomic<int> inflight_{0};
   mutable absl::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_);
+  HeldPrefixKeys held_;
 
   struct Check;  // one check in flight
   void CheckInfo(std::unique_ptr<Check> check);

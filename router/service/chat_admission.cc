@@ -55,6 +55,8 @@ absl::StatusOr<RunPlan> PlanChatRun(RouterService& service, const Admission& who
   *r.mutable_tool_choice() = request.tool_choice();
   *r.mutable_response_format() = request.response_format();
   r.set_request_id(trace_id);
+  // The tenant's, never the client's: no field of the request enters it.
+  r.set_cache_salt(service.cache_salts().For(who.tenant_name()));
 
   const auto now = std::chrono::system_clock::now();
   const auto client = ctx.deadline();

@@ -1,7 +1,7 @@
 // PlanChatRun: what the router decides about a Chat request between routing it and its first
 // model call — the role check and input guardrails (the policy redacts the messages in place or
 // refuses), the run's limits, the output rules, the first step's request (sampling defaults, the
-// client's tools, tool_choice, response_format) and the run's deadline. An error is the call's
+// client's tools, tool_choice, response_format, the tenant's cache salt) and the run's deadline. An error is the call's
 // status: nothing has been streamed. The run's tools are set up after it, by AgentRun::Create.
 // Thread safety: a free function over thread-safe parts.
 #ifndef SWITCHYARD_ROUTER_SERVICE_CHAT_ADMISSION_H_

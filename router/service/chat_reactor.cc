@@ -75,7 +75,8 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent>, public
                              {"replica", summary.replica},
                              {"steps", summary.steps},
                              {"prompt_tokens", summary.usage.prompt_tokens()},
-                             {"completion_tokens", summary.usage.completion_tokens()}};
+                             {"completion_tokens", summary.usage.completion_tokens()},
+                             {"cached_prompt_tokens", summary.usage.cached_prompt_tokens()}};
     if (!s.ok()) fields["error"] = s.error_message();
     const bool normal = s.ok() || s.error_code() == grpc::StatusCode::CANCELLED;
     metrics::LogLine("router", normal ? "info" : "warning", "chat_done", std::move(fields));

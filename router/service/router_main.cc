@@ -245,7 +245,9 @@ int Run(int argc, char** argv) {
   if (server == nullptr) return 1;
   std::printf("listening %s\n", address.c_str());
   std::fflush(stdout);
-  Log("info", "listening", {{"address", address}, {"classifier", o.classifier_path}});
+  // Per-process salts isolate tenants as well, but restarts and other routers start afresh.
+  Log("info", "listening", {{"address", address}, {"classifier", o.classifier_path},
+                            {"cache_salt_secret", service.cache_salts().configured() ? "configured" : "per_process"}});
   HttpServers http;
   if (!StartHttp(o, *server, registry, &http)) {
     server->Shutdown(std::chrono::system_clock::now());

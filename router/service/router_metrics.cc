@@ -37,7 +37,13 @@ RouterMetrics::RouterMetrics(metrics::Registry& registry)
       worker_running_(registry.AddGauge("switchyard_worker_running",
                                         "Sequences running on the replica, as it last reported.", {"role", "endpoint"})),
       worker_queued_(registry.AddGauge("switchyard_worker_queued",
-                                       "Sequences queued on the replica, as it last reported.", {"role", "endpoint"})) {}
+                                       "Sequences queued on the replica, as it last reported.", {"role", "endpoint"})),
+      worker_kv_cached_(registry.AddGauge("switchyard_worker_kv_blocks_cached",
+                                          "KV blocks holding a cached prefix on the replica, as it last reported.",
+                                          {"role", "endpoint"})),
+      worker_hit_ratio_(registry.AddGauge("switchyard_worker_prefix_hit_ratio",
+                                          "Share of prompt tokens the replica's prefix cache supplied since it started.",
+                                          {"role", "endpoint"})) {}
 
 void RouterMetrics::RunEnded(absl::string_view route, absl::string_view role, grpc::StatusCode status,
                              double seconds) {
@@ -85,8 +91,15 @@ void RouterMetrics::WatchPools(WorkerPools& pools) {
       worker_up_.With({r->role(), r->endpoint()}).Set(s.healthy ? 1 : 0);
       worker_running_.With({r->role(), r->endpoint()}).Set(s.running);
       worker_queued_.With({r->role(), r->endpoint()}).Set(s.queued);
+      worker_kv_cached_.With({r->role(), r->endpoint()}).Set(static_cast<double>(s.kv_blocks_cached));
+      worker_hit_ratio_.With({r->role(), r->endpoint()}).Set(PrefixHitRatio(s.prefix_hit_tokens, s.prefix_miss_tokens));
     }
   });
+}
+
+double PrefixHitRatio(int64_t hit_tokens, int64_t miss_tokens) {
+  const int64_t all = hit_tokens + miss_tokens;
+  return all > 0 ? static_cast<double>(hit_tokens) / static_cast<double>(all) : 0.0;
 }
 
 std::string SandboxOutcome(const v1::ToolResult& result) {

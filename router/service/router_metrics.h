@@ -14,6 +14,10 @@
 //   switchyard_worker_up{role,endpoint}                           1 when the replica's last check passed
 //   switchyard_worker_running{role,endpoint}                      sequences running, as the worker last said
 //   switchyard_worker_queued{role,endpoint}                       sequences queued, as the worker last said
+//   switchyard_worker_kv_blocks_cached{role,endpoint}             KV blocks holding a cached prefix
+//   switchyard_worker_prefix_hit_ratio{role,endpoint}             prompt tokens found in the prefix cache over
+//                                                                 all prompt tokens, since the worker started
+//                                                                 (0 before any, or with the cache off)
 //
 // The worker gauges are read from the pools at scrape time (WatchPools). Sandbox outcomes are
 // read from run_code's result (its structured JSON), so tools/ and sandbox/ stay free of
@@ -22,6 +26,7 @@
 #ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_METRICS_H_
 #define SWITCHYARD_ROUTER_SERVICE_ROUTER_METRICS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -70,7 +75,13 @@ class RouterMetrics final : public RunMetrics {
   metrics::GaugeFamily& worker_up_;
   metrics::GaugeFamily& worker_running_;
   metrics::GaugeFamily& worker_queued_;
+  metrics::GaugeFamily& worker_kv_cached_;
+  metrics::GaugeFamily& worker_hit_ratio_;
 };
+
+// hit / (hit + miss), 0 when both are 0: the share of prompt tokens a replica's prefix cache
+// supplied since the worker started.
+double PrefixHitRatio(int64_t hit_tokens, int64_t miss_tokens);
 
 // The outcome label of a run_code result: ok, nonzero, timeout, killed, or error (the sandbox
 // could not run it).

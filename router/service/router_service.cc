@@ -83,6 +83,11 @@ grpc::ServerUnaryReactor* RouterService::ListWorkers(grpc::CallbackServerContext
     out->set_queued(s.queued);
     out->set_kv_blocks_free(s.kv_blocks_free);
     out->set_last_error(s.last_error);
+    out->set_kv_blocks_total(s.kv_blocks_total);
+    out->set_kv_blocks_cached(s.kv_blocks_cached);
+    out->set_prefix_hit_tokens(s.prefix_hit_tokens);
+    out->set_prefix_miss_tokens(s.prefix_miss_tokens);
+    out->set_prefix_cache(s.prefix_cache);
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
@@ -111,9 +116,11 @@ absl::Status RouterService::RunOneTool(const grpc::CallbackServerContext& ctx, c
   const auto fallback = std::chrono::system_clock::now() + std::chrono::seconds(config_.deadline_seconds);
   RunToolbox box(worker_client_, policy,
                  RunToolbox::Settings{trace_id, config_.max_tokens, absl::FromChrono(std::min(ctx.deadline(), fallback)),
-                                      gate_->SandboxLimitsFor(who)},
+                                      gate_->SandboxLimitsFor(who), cache_salts_.For(who.tenant_name())},
                  // No run to trace a delegation in: its tokens are charged to the tenant as it ends.
-                 [&](v1::StepTrace t) { gate_->Charge(who, int64_t{t.prompt_tokens()} + t.completion_tokens()); });
+                 [&](v1::StepTrace, const v1::Usage& u) {
+                   gate_->Charge(who, int64_t{u.prompt_tokens()} + u.completion_tokens());
+                 });
   if (absl::StatusOr<const tools::Tool*> tool = box.Add(request.name(), "name"); !tool.ok()) return tool.status();
   if (absl::Status s = box.AddDocuments(request.documents()); !s.ok()) return s;
   v1::ToolCall call;

@@ -9,8 +9,9 @@
 // calls and classifier decisions are counted in RouterMetrics.
 //
 // The service owns what its runs share: the worker client (one retry rule for model steps and
-// delegations alike) and the bounded tool pool (RouterConfig::agent.tool_threads) that router
-// tools run on, for Chat runs and CallTool alike; no gRPC thread waits for a tool.
+// delegations alike), the bounded tool pool (RouterConfig::agent.tool_threads) that router
+// tools run on, for Chat runs and CallTool alike (no gRPC thread waits for a tool), and the
+// cache salts every worker call carries (the tenant's; cache_salt.h).
 // Thread safety: gRPC drives it from its threads; the classifier and pools are shared.
 #ifndef SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
 #define SWITCHYARD_ROUTER_SERVICE_ROUTER_SERVICE_H_
@@ -26,6 +27,7 @@
 #include "router/classify/classifier.h"
 #include "router/config/router_config.h"
 #include "router/pools/worker_pools.h"
+#include "router/service/cache_salt.h"
 #include "router/service/policy_gate.h"
 #include "router/service/router_metrics.h"
 #include "switchyard/v1/router.grpc.pb.h"
@@ -55,6 +57,7 @@ class RouterService final : public v1::Router::CallbackService {
         own_registry_(metrics ? nullptr : std::make_unique<metrics::Registry>()),
         own_metrics_(metrics ? nullptr : std::make_unique<RouterMetrics>(*own_registry_)),
         metrics_(metrics ? metrics : own_metrics_.get()),
+        cache_salts_(config.prefix_cache.salt_secret),
         transport_(pools),
         worker_client_(transport_),
         tool_pool_(static_cast<int>(config.agent.tool_threads)) {}
@@ -76,6 +79,7 @@ class RouterService final : public v1::Router::CallbackService {
   WorkerPools& pools() { return pools_; }
   PolicyGate& gate() { return *gate_; }
   RouterMetrics& metrics() { return *metrics_; }
+  const CacheSalts& cache_salts() const { return cache_salts_; }
   // What an agent run acts through: this service's worker client, tool pool and metrics.
   RunDeps run_deps() { return RunDeps{&worker_client_, &tool_pool_, metrics_, SystemClock()}; }
 
@@ -91,6 +95,7 @@ class RouterService final : public v1::Router::CallbackService {
   std::unique_ptr<metrics::Registry> own_registry_;
   std::unique_ptr<RouterMetrics> own_metrics_;
   RouterMetrics* metrics_;
+  const CacheSalts cache_salts_;
   GrpcWorkerTransport transport_;
   WorkerClient worker_client_;
   ToolPool tool_pool_;  // last: joined first, while what its tasks use is still there

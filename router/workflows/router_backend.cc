@@ -120,6 +120,7 @@ absl::StatusOr<ChatReply> RouterBackend::Chat(absl::string_view role, const std:
         out.finish_detail = e.finish().detail();
         out.prompt_tokens = e.finish().usage().prompt_tokens();
         out.completion_tokens = e.finish().usage().completion_tokens();
+        out.cached_prompt_tokens = e.finish().usage().cached_prompt_tokens();
         break;
       default:
         break;

@@ -53,6 +53,7 @@ struct ChatReply {
   std::string finish_detail;  // RUN_LIMIT: which limit; ERROR: what went wrong
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  int64_t cached_prompt_tokens = 0;  // of prompt_tokens, those the workers' prefix caches supplied
   std::string role;       // the pool that served it
   std::string replica;
   std::string trace_id;

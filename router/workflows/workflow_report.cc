@@ -40,7 +40,9 @@ nlohmann::json ReportJson(const Workflow& workflow, const RunResult& result) {
   }
   j["outputs"] = result.outputs;
   j["latency_ms"] = result.latency_ms;
-  j["usage"] = {{"prompt_tokens", result.prompt_tokens}, {"completion_tokens", result.completion_tokens}};
+  j["usage"] = {{"prompt_tokens", result.prompt_tokens},
+                {"completion_tokens", result.completion_tokens},
+                {"cached_prompt_tokens", result.cached_prompt_tokens}};
   nlohmann::json steps = nlohmann::json::array();
   for (const StepRecord& r : result.steps) {
     nlohmann::json s = nlohmann::json::object();
@@ -64,7 +66,9 @@ nlohmann::json ReportJson(const Workflow& workflow, const RunResult& result) {
     if (r.kind == StepKind::kModel && r.attempts > 0) {
       if (!r.finish.empty()) s["finish"] = r.finish;
       if (!r.trace_id.empty()) s["trace_id"] = r.trace_id;
-      s["usage"] = {{"prompt_tokens", r.prompt_tokens}, {"completion_tokens", r.completion_tokens}};
+      s["usage"] = {{"prompt_tokens", r.prompt_tokens},
+                    {"completion_tokens", r.completion_tokens},
+                    {"cached_prompt_tokens", r.cached_prompt_tokens}};
     }
     steps.push_back(std::move(s));
   }

@@ -3,7 +3,7 @@
 //
 //   {"workflow": "codegen", "ok": false, "error": "step \"fix\": tests still failing after 3 rounds",
 //    "failed_step": "fix", "outputs": {...}, "latency_ms": 5210,
-//    "usage": {"prompt_tokens": 812, "completion_tokens": 640},
+//    "usage": {"prompt_tokens": 812, "completion_tokens": 640, "cached_prompt_tokens": 512},
 //    "steps": [{"id": "write", "kind": "model", "role": "coder", "status": "ok", "ok": true,
 //               "attempts": 1, "latency_ms": 900, "output": "...", "finish": "stop",
 //               "trace_id": "...", "usage": {...}},

@@ -281,8 +281,10 @@ class Execution {
     if (!reply.ok()) return FromStatus(m.role, reply.status());
     result_.prompt_tokens += reply->prompt_tokens;
     result_.completion_tokens += reply->completion_tokens;
+    result_.cached_prompt_tokens += reply->cached_prompt_tokens;
     rec.prompt_tokens += reply->prompt_tokens;
     rec.completion_tokens += reply->completion_tokens;
+    rec.cached_prompt_tokens += reply->cached_prompt_tokens;
     rec.finish = FinishName(reply->finish);
     rec.trace_id = reply->trace_id;
     st.reasoning = reply->reasoning;

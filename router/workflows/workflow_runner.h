@@ -67,6 +67,7 @@ struct StepRecord {
   std::string trace_id;
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  int64_t cached_prompt_tokens = 0;
 };
 
 struct RunResult {
@@ -78,6 +79,7 @@ struct RunResult {
   int64_t latency_ms = 0;
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  int64_t cached_prompt_tokens = 0;
 };
 
 struct RunOptions {

@@ -437,6 +437,103 @@ TEST_F(GatewayProcessTest, PolicyAnswers401And403And429) {
   EXPECT_GE(retry_after, 1);
 }
 
+// A long prompt, unique to `tag` (so that no other test's request left it in a worker's cache).
+std::string LongPromptBody(const std::string& tag, const std::string& extra = "") {
+  std::string text = absl::StrCat("Contract ", tag, ". Summarise the obligations of each party.");
+  for (int i = 0; i < 24; ++i) {
+    absl::StrAppend(&text, " Clause ", i, ": the supplier delivers the goods to the buyer's warehouse by the first of",
+                    " the month, and the buyer pays within thirty days of delivery.");
+  }
+  return absl::StrCat(R"({"model": "coder", "messages": [{"role": "user", "content": ")", text,
+                      R"("}], "max_tokens": 4, "seed": 5)", extra, "}");
+}
+
+// usage.prompt_tokens_details.cached_tokens from the body, or -1 (and a failure) when absent.
+int CachedTokens(const Json& usage) {
+  if (!usage.contains("prompt_tokens_details") || !usage["prompt_tokens_details"].contains("cached_tokens") ||
+      !usage["prompt_tokens_details"]["cached_tokens"].is_number_integer()) {
+    ADD_FAILURE() << "no usage.prompt_tokens_details.cached_tokens in " << usage.dump();
+    return -1;
+  }
+  return usage["prompt_tokens_details"]["cached_tokens"].get<int>();
+}
+
+// The prompt tokens the worker's Finish said came from its prefix cache: the run's one step's
+// usage, in the trace (proto3 JSON leaves a zero out).
+int WorkerCachedTokens(const Json& body) {
+  const Json& usage = body["switchyard"]["trace"]["usage"];
+  return usage.contains("cached_prompt_tokens") ? usage["cached_prompt_tokens"].get<int>() : 0;
+}
+
+// The same long prompt twice, then streamed: every answer carries cached_tokens (0 while the
+// workers have no prefix cache), never more than the prompt, and as the worker reported it.
+TEST_F(GatewayProcessTest, CachedTokensAreReportedForTheSamePromptTwice) {
+  Json bodies[2];
+  for (Json& body : bodies) {
+    const Reply r = Exchange(Post("/v1/chat/completions", LongPromptBody("twice")));
+    ASSERT_EQ(r.status, 200) << r.raw;
+    body = Json::parse(r.body);
+    EXPECT_GT(body["usage"]["prompt_tokens"].get<int>(), 300);
+    const int cached = CachedTokens(body["usage"]);
+    EXPECT_GE(cached, 0);
+    EXPECT_LE(cached, body["usage"]["prompt_tokens"].get<int>());
+  }
+  EXPECT_EQ(bodies[0]["usage"]["prompt_tokens"], bodies[1]["usage"]["prompt_tokens"]);
+  EXPECT_EQ(CachedTokens(bodies[1]["usage"]), WorkerCachedTokens(bodies[1]));
+  const Reply s = Exchange(Post("/v1/chat/completions",
+                                LongPromptBody("twice", R"(, "stream": true, "stream_options": {"include_usage": true})")));
+  ASSERT_EQ(s.status, 200) << s.raw;
+  Json usage;
+  for (absl::string_view e : absl::StrSplit(s.body, "\n\n", absl::SkipEmpty())) {
+    if (e == "data: [DONE]") continue;
+    const Json chunk = Json::parse(e.substr(6));
+    if (chunk.contains("usage")) usage = chunk["usage"];
+  }
+  ASSERT_TRUE(usage.is_object()) << s.body;
+  const int cached = CachedTokens(usage);
+  EXPECT_GE(cached, 0);
+  EXPECT_LE(cached, usage["prompt_tokens"].get<int>());
+}
+
+// Two tenants behind one router send the same long prompt: the second tenant finds nothing of
+// the first's in the workers' prefix caches (each is salted by its tenant), however often the
+// first sent it.
+TEST_F(GatewayProcessTest, TenantsShareNoCachedPrefix) {
+  {
+    std::ofstream f(dir_->File("tenants.yaml"));
+    f << "version: 1\ntenants:\n";
+    for (const char* t : {"acme", "globex"}) {
+      f << "  - name: " << t << "\n    api_keys: [{sha256: " << HashApiKey(absl::StrCat("sk-", t, "-1")) << "}]\n"
+        << "    allow: {roles: [coder]}\n";
+    }
+  }
+  {
+    std::ofstream cfg(dir_->File("router-tenants.yaml"));
+    cfg << "listen: 127.0.0.1:0\npools:\n";
+    for (const auto& [role, addr] : worker_addresses_) cfg << "  " << role << ": {endpoints: [" << addr << "]}\n";
+    cfg << "defaults: {max_tokens: 16}\npolicy: tenants.yaml\nprefix_cache: {salt_secret: 'a fleet-wide secret'}\n";
+  }
+  auto r = testing::ChildProcess::Start({testing::BinDir() + "/switchyard-router", "--config", dir_->File("router-tenants.yaml"),
+                                         "--http-listen", "127.0.0.1:0"},
+                                        dir_->File("router-tenants.log"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto http = (*r)->WaitForLine("http listening ", 30s);
+  ASSERT_TRUE(http.ok()) << http.status();
+  ASSERT_TRUE((*r)->WaitForLine("ready ", 30s).ok());
+  for (int i = 0; i < 2; ++i) {
+    const Reply acme = Exchange(Post("/v1/chat/completions", LongPromptBody("tenants"), "Authorization: Bearer sk-acme-1\r\n"), *http);
+    ASSERT_EQ(acme.status, 200) << acme.raw;
+    const Json body = Json::parse(acme.body);
+    EXPECT_EQ(CachedTokens(body["usage"]), WorkerCachedTokens(body));
+  }
+  const Reply globex = Exchange(Post("/v1/chat/completions", LongPromptBody("tenants"), "Authorization: Bearer sk-globex-1\r\n"), *http);
+  ASSERT_EQ(globex.status, 200) << globex.raw;
+  const Json body = Json::parse(globex.body);
+  EXPECT_EQ(CachedTokens(body["usage"]), 0);
+  EXPECT_EQ(WorkerCachedTokens(body), 0);
+  EXPECT_THAT(testing::Slurp(dir_->File("router-tenants.log")), HasSubstr(R"("cache_salt_secret":"configured")"));
+}
+
 // The official `openai` npm client (installed by scripts/setup.sh into scripts/npm).
 TEST_F(GatewayProcessTest, OfficialOpenAiClient) {
   const std::string npm = testing::SourceDir() + "/scripts/npm";

@@ -207,6 +207,11 @@ TEST_F(MetricsProcessTest, OneChatIsCountedAndLoggedOnBothSides) {
   EXPECT_THAT(router, HasSubstr("pinned=\"true\"} 1\n"));  // the classifier's label, pinned by the client
   EXPECT_THAT(router, HasSubstr(absl::StrCat("switchyard_worker_up{role=\"coder\",endpoint=\"", worker_address_, "\"} 1\n")));
   EXPECT_THAT(router, HasSubstr(absl::StrCat("switchyard_worker_queued{role=\"coder\",endpoint=\"", worker_address_, "\"} 0\n")));
+  // The replica's prefix cache, as its worker reports it (values depend on the worker's cache).
+  EXPECT_THAT(router, HasSubstr("# TYPE switchyard_worker_kv_blocks_cached gauge\n"));
+  EXPECT_THAT(router, HasSubstr(absl::StrCat("switchyard_worker_kv_blocks_cached{role=\"coder\",endpoint=\"", worker_address_, "\"} ")));
+  EXPECT_THAT(router, HasSubstr("# TYPE switchyard_worker_prefix_hit_ratio gauge\n"));
+  EXPECT_THAT(router, HasSubstr(absl::StrCat("switchyard_worker_prefix_hit_ratio{role=\"coder\",endpoint=\"", worker_address_, "\"} ")));
   EXPECT_THAT(router, HasSubstr("switchyard_gateway_requests_total{path=\"/v1/chat/completions\",status=\"200\"} 1\n"));
   // --metrics-listen serves the same registry.
   const Reply alone = Http(router_metrics_, "GET", "/metrics");

@@ -8,6 +8,7 @@
 // every decision in a hash chain, and keeps its policy when an edit is bad.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -295,8 +297,16 @@ TEST_F(RouterProcessTest, AgentLoopRunsAForcedRouterToolCall) {
   EXPECT_GT(finish.usage().completion_tokens(), 0);
 }
 
-// `switchyard workers` shows every replica of the config with its health.
+// `switchyard workers` shows every replica of the config with its health and its prefix cache
+// (blocks cached of all, hit rate) as the worker itself reports it in Worker.Info.
 TEST_F(RouterProcessTest, WorkersCommandListsEveryReplica) {
+  std::map<std::string, v1::WorkerInfo> infos;
+  for (const Worker& w : workers_) {
+    auto stub = v1::Worker::NewStub(grpc::CreateChannel(w.address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->Info(&ctx, v1::InfoRequest(), &infos[w.address]).ok());
+  }
+  std::this_thread::sleep_for(800ms);  // a health round (every 200 ms) has read the same figures
   auto p = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "workers", "--router", router_address_, "--json"},
                                         dir_->File("workers-cmd.log"));
   ASSERT_TRUE(p.ok()) << p.status();
@@ -306,14 +316,53 @@ TEST_F(RouterProcessTest, WorkersCommandListsEveryReplica) {
   const nlohmann::json list = nlohmann::json::parse("[" + *line);
   ASSERT_EQ(list.size(), workers_.size());
   for (const Worker& w : workers_) {
+    const v1::WorkerInfo& info = infos[w.address];
     int found = 0;
     for (const auto& r : list) {
       if (r["endpoint"] != w.address) continue;
       ++found;
       EXPECT_EQ(r["role"], w.role);
       EXPECT_EQ(r["healthy"], true);
+      EXPECT_GT(info.kv_blocks_total(), 0);
+      EXPECT_EQ(r["kv_blocks_total"], info.kv_blocks_total());
+      EXPECT_EQ(r["kv_blocks_free"], info.kv_blocks_free());
+      EXPECT_EQ(r["kv_blocks_cached"], info.kv_blocks_cached());
+      EXPECT_EQ(r["prefix_cache"], info.prefix_cache());
+      EXPECT_EQ(r["prefix_hit_tokens"], info.prefix_hit_tokens());
+      EXPECT_EQ(r["prefix_miss_tokens"], info.prefix_miss_tokens());
+      const int64_t prompt = info.prefix_hit_tokens() + info.prefix_miss_tokens();
+      if (prompt == 0) {
+        EXPECT_TRUE(r["prefix_hit_rate"].is_null()) << r.dump();
+      } else {
+        EXPECT_DOUBLE_EQ(r["prefix_hit_rate"].get<double>(), static_cast<double>(info.prefix_hit_tokens()) / prompt);
+      }
     }
     EXPECT_EQ(found, 1) << w.address;
+  }
+  // The table: one header, then a row per replica; its cache columns say "-" and "off" for a
+  // worker without a prefix cache, else cached/total blocks and the hit rate in percent.
+  auto table = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "workers", "--router", router_address_},
+                                            dir_->File("workers-table.log"));
+  ASSERT_TRUE(table.ok()) << table.status();
+  std::vector<std::string> lines;
+  for (size_t i = 0; i <= workers_.size(); ++i) {
+    auto l = (*table)->WaitForLine("", 20s);
+    ASSERT_TRUE(l.ok()) << l.status();
+    lines.push_back(*l);
+  }
+  EXPECT_EQ((*table)->Wait(10s), 0);
+  EXPECT_EQ(lines[0], "ROLE         ENDPOINT                 HEALTH    RUNNING  QUEUED   KV FREE     KV CACHED HIT RATE  LAST ERROR");
+  for (const Worker& w : workers_) {
+    const v1::WorkerInfo& info = infos[w.address];
+    std::string cached = "-", rate = "off";
+    if (info.prefix_cache()) {
+      cached = absl::StrCat(info.kv_blocks_cached(), "/", info.kv_blocks_total());
+      const int64_t prompt = info.prefix_hit_tokens() + info.prefix_miss_tokens();
+      rate = prompt == 0 ? "-" : absl::StrFormat("%.1f%%", 100.0 * info.prefix_hit_tokens() / prompt);
+    }
+    const std::string row = absl::StrFormat("%-12s %-24s %-8s %8d %7d %9d %13s %8s  ", w.role, w.address, "ok", 0, 0,
+                                            info.kv_blocks_free(), cached, rate);
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), row), 1) << row;
   }
   auto down = testing::ChildProcess::Start({testing::BinDir() + "/switchyard", "workers", "--router", "127.0.0.1:1",
                                             "--timeout-s", "2"},

@@ -2,7 +2,8 @@
 //
 //   node check.mjs BASE_URL NPM_DIR     e.g. http://127.0.0.1:8080/v1 scripts/npm
 //
-// Checks: a plain completion, a stream (deltas, finish_reason, usage), a tool-call round trip
+// Checks: a plain completion and a stream (deltas, finish_reason, usage with
+// prompt_tokens_details.cached_tokens), a tool-call round trip
 // (a named tool_choice forces the call; its result goes back as a tool message), json_schema
 // output that parses and matches the schema, and an unknown model raising APIError 404. Prints
 // "ok <check>" per check; exits 1 with the reason on the first failure. The models behind the
@@ -37,6 +38,8 @@ async function plain() {
   check(['length', 'stop'].includes(c.finish_reason), `finish_reason: ${c.finish_reason}`);
   check(r.usage.prompt_tokens > 0 && r.usage.completion_tokens > 0, `usage: ${JSON.stringify(r.usage)}`);
   check(r.usage.total_tokens === r.usage.prompt_tokens + r.usage.completion_tokens, 'total_tokens');
+  const cached = r.usage.prompt_tokens_details?.cached_tokens;
+  check(Number.isInteger(cached) && cached >= 0 && cached <= r.usage.prompt_tokens, `cached_tokens: ${cached}`);
   check(r.switchyard?.route?.role === 'coder', `switchyard.route: ${JSON.stringify(r.switchyard?.route)}`);
   console.log(`ok plain (${r.usage.completion_tokens} tokens, finish ${c.finish_reason})`);
 }
@@ -70,6 +73,7 @@ async function streaming() {
   check(route && route.role, 'no route in the first chunk');
   check(['length', 'stop'].includes(finish), `finish_reason: ${finish}`);
   check(usage && usage.completion_tokens > 0, `usage: ${JSON.stringify(usage)}`);
+  check(Number.isInteger(usage.prompt_tokens_details?.cached_tokens), `usage: ${JSON.stringify(usage)}`);
   check(text.length + reasoning.length > 0, 'no text and no reasoning streamed');
   console.log(`ok stream (${chunks} chunks, route ${route.role}, finish ${finish}, ${usage.completion_tokens} tokens)`);
 }

@@ -45,11 +45,12 @@ inline v1::GenerateEvent CallEvent(const std::string& id, const std::string& nam
   e.mutable_tool_call()->set_arguments_json(args.dump());
   return e;
 }
-inline v1::GenerateEvent FinishEvent(v1::FinishReason reason, int prompt, int completion) {
+inline v1::GenerateEvent FinishEvent(v1::FinishReason reason, int prompt, int completion, int cached = 0) {
   v1::GenerateEvent e;
   e.mutable_finish()->set_reason(reason);
   e.mutable_finish()->mutable_usage()->set_prompt_tokens(prompt);
   e.mutable_finish()->mutable_usage()->set_completion_tokens(completion);
+  e.mutable_finish()->mutable_usage()->set_cached_prompt_tokens(cached);
   return e;
 }
 

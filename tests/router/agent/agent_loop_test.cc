@@ -4,6 +4,7 @@
 // results paired with their call ids, parallel calls, client tools handed back, each limit,
 // delegation to another role's pool, argument errors returned to the model, policy and audit,
 // cancellation, Router.CallTool.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -23,10 +24,13 @@
 #include "policies/api_key_hash.h"
 #include "policies/audit_log.h"
 #include "policies/policy_store.h"
+#include "common/metrics/registry.h"
+#include "router/agent/prefix_keys.h"
 #include "router/classify/classifier.h"
 #include "router/classify/shipped_model.h"
 #include "router/pools/worker_pools.h"
 #include "router/service/policy_gate.h"
+#include "router/service/router_metrics.h"
 #include "router/service/router_service.h"
 #include "switchyard/v1/router.grpc.pb.h"
 #include "switchyard/v1/worker.grpc.pb.h"
@@ -36,6 +40,7 @@ namespace switchyard {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
@@ -66,14 +71,22 @@ class ScriptedWorker final : public v1::Worker::Service {
     return script(*request, ctx, writer);
   }
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::WorkerInfo* info) override {
+    absl::MutexLock lock(&mu_);
+    *info = info_;
     info->set_role(role_);
     return grpc::Status::OK;
+  }
+  // What Info answers besides the role.
+  void set_info(v1::WorkerInfo info) {
+    absl::MutexLock lock(&mu_);
+    info_ = std::move(info);
   }
 
  private:
   std::string role_;
   mutable absl::Mutex mu_;
   Script script_ ABSL_GUARDED_BY(mu_);
+  v1::WorkerInfo info_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::GenerateRequest> requests_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -98,6 +111,42 @@ grpc::Status Done(Writer* w, v1::FinishReason reason, int prompt, int completion
   return grpc::Status::OK;
 }
 const v1::ChatMessage& Last(const v1::GenerateRequest& r) { return r.messages(r.messages_size() - 1); }
+
+// A worker's prefix cache as far as the router can see it: the prefix keys of the requests it
+// served (most recent first). Take() answers how many leading messages of a request it held,
+// then holds all of them; a Finish reports the cached tokens (10 a message) and the held keys.
+class ScriptedCache {
+ public:
+  int Take(const v1::GenerateRequest& r) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    int held = 0;
+    for (int i = 0; i < r.prefix_keys_size(); ++i) {
+      if (std::find(held_.begin(), held_.end(), r.prefix_keys(i)) != held_.end()) held = i + 1;
+    }
+    for (const std::string& k : r.prefix_keys()) {
+      if (std::find(held_.begin(), held_.end(), k) == held_.end()) held_.insert(held_.begin(), k);
+    }
+    return held;
+  }
+  grpc::Status Done(Writer* w, v1::FinishReason reason, int prompt, int completion, int held_messages)
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    v1::GenerateEvent e;
+    e.mutable_finish()->set_reason(reason);
+    e.mutable_finish()->mutable_usage()->set_prompt_tokens(prompt);
+    e.mutable_finish()->mutable_usage()->set_completion_tokens(completion);
+    e.mutable_finish()->mutable_usage()->set_cached_prompt_tokens(10 * held_messages);
+    {
+      absl::MutexLock lock(&mu_);
+      for (const std::string& k : held_) e.mutable_finish()->add_held_prefix_keys(k);
+    }
+    w->Write(e);
+    return grpc::Status::OK;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> held_ ABSL_GUARDED_BY(mu_);
+};
 
 struct RunResult {
   std::vector<v1::ChatEvent> events;
@@ -573,6 +622,107 @@ TEST_F(AgentLoopTest, WithoutRouterToolsCallsAreTheClients) {
   EXPECT_EQ(r.trace.end_reason(), "client_tool_calls");
 }
 
+// ---- the prefix cache: salts, keys, held keys, cached tokens ----
+
+// An open router: one salt for every call (delegations too), whatever the request says; each
+// call carries its conversation's prefix keys; the keys an answer's Finish lists are the
+// replica's held keys in the pools, and go no further.
+TEST_F(AgentLoopTest, AnOpenRouterSaltsEveryCallAlikeAndKeepsTheHeldKeys) {
+  auto cache = std::make_shared<ScriptedCache>();
+  reasoning().set_script([cache](const v1::GenerateRequest& r, grpc::ServerContext*, Writer* w) {
+    const int held = cache->Take(r);
+    if (Last(r).role() == v1::ChatMessage::USER) {
+      Call(w, "c1", "ask_coder", {{"task", "Write hello world."}});
+      return cache->Done(w, v1::TOOL_CALLS, 30, 8, held);
+    }
+    Text(w, "done");
+    return cache->Done(w, v1::STOP, 60, 9, held);
+  });
+  coder().set_script([](const v1::GenerateRequest&, grpc::ServerContext*, Writer* w) {
+    Text(w, "print('hello')");
+    return Done(w, v1::STOP, 20, 5);
+  });
+  StartRouter();
+  const Replica* replica = nullptr;
+  for (const Replica* rep : pools_->replicas()) {
+    if (rep->role() == "reasoning") replica = rep;
+  }
+  ASSERT_NE(replica, nullptr);
+  RunResult r = Send(Ask("Get me hello world.", {"ask_coder"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 10);  // step 2 found step 1's user message
+  EXPECT_EQ(r.trace.usage().cached_prompt_tokens(), 10);
+  EXPECT_EQ(r.finish.held_prefix_keys_size(), 0);  // the router's finish never lists keys
+  // The replica holds what the last Finish listed: step 2's whole conversation.
+  ASSERT_EQ(reasoning().requests().size(), 2u);
+  const v1::GenerateRequest step2 = reasoning().requests()[1];
+  ASSERT_EQ(step2.messages_size(), 3);
+  EXPECT_EQ(replica->held_prefix_keys().LongestHeldPrefix(step2.prefix_keys()), 3u);
+  EXPECT_EQ(replica->held_prefix_keys().size(), 3u);
+  // Another request, nothing alike: other text, no tools, the thinking switch, and a field this
+  // router does not know (where a client might try to put a salt of its choosing).
+  v1::ChatRequest other = Ask("Something else entirely.", {});
+  other.set_enable_thinking(false);
+  other.GetReflection()->MutableUnknownFields(&other)->AddLengthDelimited(1000, std::string(32, 'x'));
+  coder().set_script([](const v1::GenerateRequest&, grpc::ServerContext*, Writer* w) { return Done(w, v1::STOP, 1, 1); });
+  reasoning().set_script([](const v1::GenerateRequest&, grpc::ServerContext*, Writer* w) { return Done(w, v1::STOP, 1, 1); });
+  r = Send(other);
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+
+  std::vector<v1::GenerateRequest> calls = reasoning().requests();
+  for (const v1::GenerateRequest& c : coder().requests()) calls.push_back(c);
+  ASSERT_GE(calls.size(), 4u);  // two steps and a delegation, then the other request
+  const std::string salt = service_->cache_salts().For("");
+  EXPECT_EQ(salt.size(), 32u);
+  for (const v1::GenerateRequest& c : calls) {
+    EXPECT_EQ(c.cache_salt(), salt);
+    EXPECT_EQ(c.prefix_keys_size(), c.messages_size());
+    EXPECT_THAT(c.prefix_keys(), ElementsAreArray(PrefixKeys(c)));
+  }
+  // Each Finish replaces the list: the last one listed none.
+  EXPECT_EQ(replica->held_prefix_keys().LongestHeldPrefix(step2.prefix_keys()), 0u);
+}
+
+// What the workers say of their prefix caches reaches ListWorkers and the /metrics gauges.
+TEST_F(AgentLoopTest, ListWorkersAndTheGaugesShowEachReplicasPrefixCache) {
+  v1::WorkerInfo info;
+  info.set_kv_blocks_total(512);
+  info.set_kv_blocks_free(300);
+  info.set_kv_blocks_cached(40);
+  info.set_prefix_cache(true);
+  info.set_prefix_hit_tokens(300);
+  info.set_prefix_miss_tokens(100);
+  reasoning().set_info(info);
+  StartRouter();
+  grpc::ClientContext ctx;
+  v1::ListWorkersResponse list;
+  ASSERT_TRUE(stub_->ListWorkers(&ctx, v1::ListWorkersRequest(), &list).ok());
+  ASSERT_EQ(list.replicas_size(), 3);
+  for (const v1::Replica& rep : list.replicas()) {
+    SCOPED_TRACE(rep.role());
+    const bool cached = rep.role() == "reasoning";
+    EXPECT_TRUE(rep.healthy());
+    EXPECT_EQ(rep.kv_blocks_total(), cached ? 512 : 0);
+    EXPECT_EQ(rep.kv_blocks_free(), cached ? 300 : 0);
+    EXPECT_EQ(rep.kv_blocks_cached(), cached ? 40 : 0);
+    EXPECT_EQ(rep.prefix_cache(), cached);
+    EXPECT_EQ(rep.prefix_hit_tokens(), cached ? 300 : 0);
+    EXPECT_EQ(rep.prefix_miss_tokens(), cached ? 100 : 0);
+  }
+  metrics::Registry registry;
+  RouterMetrics gauges(registry);
+  gauges.WatchPools(*pools_);
+  const std::string text = registry.Render();
+  const std::string reasoning_at = config_.pools["reasoning"].endpoints[0];
+  const std::string coder_at = config_.pools["coder"].endpoints[0];
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("switchyard_worker_kv_blocks_cached{role=\"reasoning\",endpoint=\"", reasoning_at,
+                                           "\"} 40\n")));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("switchyard_worker_prefix_hit_ratio{role=\"reasoning\",endpoint=\"", reasoning_at,
+                                           "\"} 0.75\n")));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("switchyard_worker_prefix_hit_ratio{role=\"coder\",endpoint=\"", coder_at,
+                                           "\"} 0\n")));
+}
+
 class AgentPolicyTest : public AgentLoopTest {
  protected:
   void StartWithPolicy() {
@@ -580,11 +730,17 @@ class AgentPolicyTest : public AgentLoopTest {
 tenants:
   - name: acme
     api_keys: [{sha256: )",
-                                           HashApiKey("sk-acme-1"), R"(}]
+                                           HashApiKey("sk-acme-1"), "}, {sha256: ", HashApiKey("sk-acme-2"), R"(}]
     allow:
       roles: [reasoning]
       tools: [search_documents, ask_coder]
     max_steps: 4
+  - name: globex
+    api_keys: [{sha256: )",
+                                           HashApiKey("sk-globex-1"), R"(}]
+    allow:
+      roles: [reasoning, coder]
+      tools: [search_documents, ask_coder]
 guardrails:
   output:
     - {name: secret, pattern: 'sk-[a-z]{8}', action: block}
@@ -707,6 +863,73 @@ TEST_F(AgentLoopTest, CallToolRunsOneToolOutsideAConversation) {
   const grpc::Status s = stub_->CallTool(&ctx3, req, &result);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("name: no built-in tool named \"format_disk\""));
+}
+
+// Two tenants ask the same thing. Every call a tenant's run makes (its steps, its delegation)
+// carries the tenant's salt, whichever of its keys it used and whatever the request says; the
+// other tenant's calls carry another. A worker cache keyed by the prefix keys (as the engine's
+// is by salted block hashes) finds a tenant's own earlier prefixes and none of the other's.
+TEST_F(AgentPolicyTest, TenantsNeverShareASaltOrACachedPrefix) {
+  auto cache = std::make_shared<ScriptedCache>();
+  reasoning().set_script([cache](const v1::GenerateRequest& r, grpc::ServerContext*, Writer* w) {
+    const int held = cache->Take(r);
+    if (r.tools_size() > 0 && Last(r).role() == v1::ChatMessage::USER) {
+      Text(w, "Let me look.");
+      Call(w, "c1", "search_documents", {{"query", "buyer pays"}});
+      if (r.tools_size() == 2) Call(w, "c2", "ask_coder", {{"task", "Write a date parser."}});
+      return cache->Done(w, v1::TOOL_CALLS, 40, 12, held);
+    }
+    Text(w, "Within 30 days.");
+    return cache->Done(w, v1::STOP, 90, 6, held);
+  });
+  coder().set_script([](const v1::GenerateRequest&, grpc::ServerContext*, Writer* w) {
+    Text(w, "def parse(s): ...");
+    return Done(w, v1::STOP, 20, 5);
+  });
+  StartWithPolicy();
+  const std::string acme_salt = service_->cache_salts().For("acme");
+  const std::string globex_salt = service_->cache_salts().For("globex");
+  ASSERT_NE(acme_salt, globex_salt);
+  const std::string question = "When must the buyer pay?";
+
+  RunResult r = Send(Ask(question, {}), "sk-acme-1");
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 0);
+  // Again, with the tenant's other key, trying to pass the other tenant's salt in a field the
+  // router does not know: the tenant's own salt, and its first question is found.
+  v1::ChatRequest again = Ask(question, {});
+  again.GetReflection()->MutableUnknownFields(&again)->AddLengthDelimited(1000, globex_salt);
+  r = Send(again, "sk-acme-2");
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 10);
+  // The very same request from the other tenant: nothing is found.
+  r = Send(Ask(question, {}), "sk-globex-1");
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 0);
+  EXPECT_EQ(r.trace.usage().cached_prompt_tokens(), 0);
+
+  // Runs with tools: each step 2 finds its own step 1, and the delegation carries the salt.
+  r = Send(Ask(question, {"search_documents"}), "sk-acme-1");
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 10);
+  r = Send(Ask(question, {"search_documents", "ask_coder"}), "sk-globex-1");
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  ASSERT_EQ(r.results.size(), 2u);
+  EXPECT_EQ(r.finish.usage().cached_prompt_tokens(), 10);
+
+  const std::vector<v1::GenerateRequest> calls = reasoning().requests();
+  ASSERT_EQ(calls.size(), 7u);
+  const std::vector<bool> acme = {true, true, false, true, true, false, false};
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].cache_salt(), acme[i] ? acme_salt : globex_salt) << "call " << i;
+    EXPECT_THAT(calls[i].prefix_keys(), ElementsAreArray(PrefixKeys(calls[i]))) << "call " << i;
+  }
+  // Same message, other tenant: another key.
+  EXPECT_EQ(calls[0].prefix_keys(0), calls[1].prefix_keys(0));
+  EXPECT_NE(calls[0].prefix_keys(0), calls[2].prefix_keys(0));
+  ASSERT_EQ(coder().requests().size(), 1u);
+  EXPECT_EQ(coder().requests()[0].cache_salt(), globex_salt);
+  EXPECT_EQ(coder().requests()[0].prefix_keys_size(), 1);
 }
 
 }  // namespace

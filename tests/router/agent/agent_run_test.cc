@@ -16,6 +16,9 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "policies/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "router/agent/prefix_keys.h"
 #include "router/agent/tool_pool.h"
 #include "router/agent/worker_client.h"
 #include "tests/router/agent/agent_fakes.h"
@@ -450,6 +453,102 @@ TEST_F(AgentRunTest, DelegationsAreStepsOfTheTraceNumberedInOneSequence) {
   EXPECT_EQ(trace.usage().completion_tokens(), 22);
   EXPECT_THAT(metrics_.model_calls(), ElementsAre("reasoning", "coder", "reasoning"));
   EXPECT_EQ(sink_.summary().steps, 2);  // delegations are not the conversation's steps
+}
+
+// ---- prefixes: each step re-sends the last one's conversation unchanged ----
+
+// The messages' wire bytes (deterministic serialization): "unchanged" means these are equal.
+std::string Bytes(const v1::ChatMessage& m) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+v1::GenerateEvent ReasoningEvent(const std::string& s) {
+  v1::GenerateEvent e;
+  e.set_reasoning_delta(s);
+  return e;
+}
+
+// Arguments exactly as a model may write them: a JSON library would print them otherwise.
+v1::GenerateEvent RawCallEvent(const std::string& id, const std::string& name, const std::string& arguments) {
+  v1::GenerateEvent e;
+  e.mutable_tool_call()->set_id(id);
+  e.mutable_tool_call()->set_name(name);
+  e.mutable_tool_call()->set_arguments_json(arguments);
+  return e;
+}
+
+// Three steps with parallel calls (two searches and a delegation that ends last) and a call
+// whose arguments no serializer would write: step N+1's conversation starts with step N's
+// messages byte for byte, and with its prefix keys; every call (the delegation's too) carries
+// the run's salt; cached prompt tokens add up over every model call.
+TEST_F(AgentRunTest, EachStepsConversationStartsWithTheLastStepsBytesAndKeys) {
+  RunPlan plan = Plan("Compare the delivery and the payment terms.", {"search_documents", "ask_coder"});
+  plan.request.set_cache_salt("salt-of-acme");
+  Start(std::move(plan));
+  std::shared_ptr<FakeStream> s1 = Stream(0);
+  s1->Answer({ReasoningEvent("Two terms; "), ReasoningEvent("search both."), TextEvent("Let me "), TextEvent("look."),
+              CallEvent("c1", "search_documents", {{"query", "supplier delivers"}}),
+              CallEvent("c2", "ask_coder", {{"task", "Write a date parser."}}),
+              RawCallEvent("c3", "search_documents", R"({ "query" :  "buyer pays",  "top_k": 1 })"),
+              FinishEvent(v1::TOOL_CALLS, 40, 12, 0)});
+  std::shared_ptr<FakeStream> coder = Stream(1);  // the searches are done or under way
+  coder->Answer({TextEvent("def parse(s): ..."), FinishEvent(v1::STOP, 20, 5, 8)});
+  std::shared_ptr<FakeStream> s2 = Stream(2);
+  s2->Answer({RawCallEvent("c4", "search_documents", "{\"query\":\"d\u00e9livery\"}"), FinishEvent(v1::TOOL_CALLS, 90, 10, 36)});
+  std::shared_ptr<FakeStream> s3 = Stream(3);
+  s3->Answer({TextEvent("Delivery by 1 March; payment within 30 days."), FinishEvent(v1::STOP, 140, 12, 90)});
+  ASSERT_TRUE(sink_.WaitForFinish().ok());
+
+  const std::vector<const v1::GenerateRequest*> steps = {&s1->request(), &s2->request(), &s3->request()};
+  for (size_t n = 0; n < steps.size(); ++n) {
+    const v1::GenerateRequest& r = *steps[n];
+    EXPECT_EQ(r.cache_salt(), "salt-of-acme") << "step " << n + 1;
+    ASSERT_EQ(r.prefix_keys_size(), r.messages_size()) << "step " << n + 1;
+    EXPECT_THAT(r.prefix_keys(), ::testing::ElementsAreArray(PrefixKeys(r))) << "step " << n + 1;
+    if (n == 0) continue;
+    const v1::GenerateRequest& before = *steps[n - 1];
+    ASSERT_GT(r.messages_size(), before.messages_size());
+    for (int i = 0; i < before.messages_size(); ++i) {
+      EXPECT_EQ(Bytes(r.messages(i)), Bytes(before.messages(i))) << "step " << n + 1 << ", message " << i;
+      EXPECT_EQ(r.prefix_keys(i), before.prefix_keys(i)) << "step " << n + 1 << ", key " << i;
+    }
+    EXPECT_NE(r.prefix_keys(before.messages_size()), before.prefix_keys(before.messages_size() - 1));
+  }
+  // Step 1's turn as the worker sent it, then its results in call order (the delegation ended last).
+  const v1::GenerateRequest& r2 = *steps[1];
+  ASSERT_EQ(r2.messages_size(), 5);
+  const v1::ChatMessage& turn = r2.messages(1);
+  EXPECT_EQ(turn.role(), v1::ChatMessage::ASSISTANT);
+  EXPECT_EQ(turn.content(), "Let me look.");
+  EXPECT_EQ(turn.reasoning_content(), "Two terms; search both.");
+  ASSERT_EQ(turn.tool_calls_size(), 3);
+  EXPECT_EQ(turn.tool_calls(0).arguments_json(), R"({"query":"supplier delivers"})");
+  EXPECT_EQ(turn.tool_calls(2).arguments_json(), R"({ "query" :  "buyer pays",  "top_k": 1 })");
+  EXPECT_EQ(r2.messages(2).tool_call_id(), "c1");
+  EXPECT_EQ(r2.messages(3).tool_call_id(), "c2");
+  EXPECT_EQ(r2.messages(3).content(), "def parse(s): ...");
+  EXPECT_EQ(r2.messages(4).tool_call_id(), "c3");
+  EXPECT_EQ(steps[2]->messages(5).tool_calls(0).arguments_json(), "{\"query\":\"d\u00e9livery\"}");
+  // The delegation: the run's salt, its own one-message conversation and its key.
+  const v1::GenerateRequest& asked = coder->request();
+  EXPECT_EQ(asked.cache_salt(), "salt-of-acme");
+  ASSERT_EQ(asked.prefix_keys_size(), 1);
+  EXPECT_THAT(asked.prefix_keys(), ::testing::ElementsAreArray(PrefixKeys(asked)));
+
+  EXPECT_EQ(Finish().usage().prompt_tokens(), 290);
+  EXPECT_EQ(Finish().usage().cached_prompt_tokens(), 134);
+  EXPECT_EQ(Trace().usage().cached_prompt_tokens(), 134);
+  EXPECT_EQ(sink_.summary().usage.cached_prompt_tokens(), 134);
+  ASSERT_EQ(Trace().steps_size(), 4);
+  EXPECT_EQ(Trace().steps(1).delegated_by(), "c2");
+  EXPECT_EQ(Trace().steps(1).prompt_tokens(), 20);
 }
 
 TEST_F(AgentRunTest, ADeniedDelegationGoesBackToTheModel) {

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "router/agent/active_calls.h"
 #include "router/agent/pool_delegate.h"
+#include "router/agent/prefix_keys.h"
 #include "tests/router/agent/agent_fakes.h"
 
 namespace switchyard {
@@ -239,15 +240,17 @@ class PoolDelegateTest : public WorkerClientTest {
     return answer;
   }
   std::vector<v1::StepTrace> traces_;
+  std::vector<v1::Usage> usages_;
   absl::Mutex mu_;
 };
 
 TEST_F(PoolDelegateTest, AsksTheRoleAndTracesEachAttempt) {
   auto calls = std::make_shared<ActiveCalls>();
-  PoolDelegate delegate(client_, "trace-9", 64, calls,
-                        PoolDelegate::Hooks{.admit_role = nullptr, .record = [&](v1::StepTrace t) {
+  PoolDelegate delegate(client_, "trace-9", "salt-9", 64, calls,
+                        PoolDelegate::Hooks{.admit_role = nullptr, .record = [&](v1::StepTrace t, const v1::Usage& u) {
                                               absl::MutexLock lock(&mu_);
                                               traces_.push_back(std::move(t));
+                                              usages_.push_back(u);
                                             }});
   tools::ToolContext context;
   context.tool_call_id = "call_7";
@@ -259,8 +262,11 @@ TEST_F(PoolDelegateTest, AsksTheRoleAndTracesEachAttempt) {
     EXPECT_EQ(s->request().messages(0).content(), "Write hello world.");
     EXPECT_EQ(s->request().sampling().max_tokens(), 64);
     EXPECT_EQ(s->request().request_id(), "trace-9");
+    EXPECT_EQ(s->request().cache_salt(), "salt-9");
+    EXPECT_THAT(s->request().prefix_keys(), ::testing::ElementsAreArray(PrefixKeys(s->request())));
+    EXPECT_EQ(s->request().prefix_keys_size(), 1);
     EXPECT_EQ(s->settings().deadline, context.deadline);
-    s->Answer({TextEvent("print("), TextEvent("'hello')"), FinishEvent(v1::STOP, 20, 5)});
+    s->Answer({TextEvent("print("), TextEvent("'hello')"), FinishEvent(v1::STOP, 20, 5, 16)});
   });
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(*answer, "print('hello')");
@@ -277,11 +283,16 @@ TEST_F(PoolDelegateTest, AsksTheRoleAndTracesEachAttempt) {
   EXPECT_EQ(traces_[1].completion_tokens(), 5);
   EXPECT_EQ(traces_[1].finish_reason(), v1::STOP);
   EXPECT_TRUE(traces_[1].error().empty());
+  ASSERT_EQ(usages_.size(), 2u);
+  EXPECT_EQ(usages_[0].prompt_tokens(), 0);  // the attempt that failed used nothing
+  EXPECT_EQ(usages_[1].prompt_tokens(), 20);
+  EXPECT_EQ(usages_[1].completion_tokens(), 5);
+  EXPECT_EQ(usages_[1].cached_prompt_tokens(), 16);
 }
 
 TEST_F(PoolDelegateTest, AFailedDelegationNamesTheWorker) {
   auto calls = std::make_shared<ActiveCalls>();
-  PoolDelegate delegate(client_, "t", 64, calls, {});
+  PoolDelegate delegate(client_, "t", "", 64, calls, {});
   const absl::StatusOr<std::string> answer = AskOnAThread(delegate, tools::ToolContext(), [&] {
     transport_.WaitForStream(0)->End(absl::InvalidArgumentError("prompt too long"));
   });
@@ -291,7 +302,7 @@ TEST_F(PoolDelegateTest, AFailedDelegationNamesTheWorker) {
 
 TEST_F(PoolDelegateTest, CancellingTheRunCancelsTheDelegationInFlight) {
   auto calls = std::make_shared<ActiveCalls>();
-  PoolDelegate delegate(client_, "t", 64, calls, {});
+  PoolDelegate delegate(client_, "t", "", 64, calls, {});
   tools::ToolContext context;
   context.cancelled = calls->flag();
   std::shared_ptr<FakeStream> s;
@@ -309,7 +320,7 @@ TEST_F(PoolDelegateTest, CancellingTheRunCancelsTheDelegationInFlight) {
 
 TEST_F(PoolDelegateTest, ThePolicyMayRefuseTheRole) {
   auto calls = std::make_shared<ActiveCalls>();
-  PoolDelegate delegate(client_, "t", 64, calls,
+  PoolDelegate delegate(client_, "t", "", 64, calls,
                         PoolDelegate::Hooks{.admit_role = [](std::string_view role) {
                                               return absl::PermissionDeniedError(
                                                   absl::StrCat("tenant 'acme' may not use role '",

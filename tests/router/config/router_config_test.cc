@@ -94,6 +94,41 @@ TEST(RouterConfigTest, PolicyPathIsRelativeToTheConfigFile) {
   EXPECT_EQ(open->policy_file, "");
 }
 
+// prefix_cache: the salt secret inline or from a file beside the config (its trailing newline
+// dropped), at least 16 bytes; absent, the router draws one per process.
+TEST(RouterConfigTest, TheSaltSecretInlineOrFromAFile) {
+  const std::string base = "pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\n";
+  auto none = ParseRouterConfig(base, "r.yaml");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->prefix_cache.salt_secret, "");
+  auto inline_secret = ParseRouterConfig(base + "prefix_cache: {salt_secret: 'sixteen bytes ok'}\n", "r.yaml");
+  ASSERT_TRUE(inline_secret.ok()) << inline_secret.status();
+  EXPECT_EQ(inline_secret->prefix_cache.salt_secret, "sixteen bytes ok");
+
+  const std::string dir = ::testing::TempDir() + "router_config_salt";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/router.yaml");
+    f << base << "prefix_cache: {salt_secret_file: salt.key}\n";
+    std::ofstream k(dir + "/salt.key");
+    k << "a secret of the whole fleet\n";
+  }
+  auto c = LoadRouterConfig(dir + "/router.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->prefix_cache.salt_secret, "a secret of the whole fleet");
+  EXPECT_EQ(c->prefix_cache.salt_secret_file, dir + "/salt.key");
+  {
+    std::ofstream k(dir + "/salt.key");
+    k << "too short\n";
+  }
+  EXPECT_EQ(LoadRouterConfig(dir + "/router.yaml").status().message(),
+            dir + "/router.yaml: prefix_cache.salt_secret_file: " + dir + "/salt.key holds 9 bytes; at least 16 are needed");
+  std::filesystem::remove(dir + "/salt.key");
+  const absl::Status missing = LoadRouterConfig(dir + "/router.yaml").status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.message()), HasSubstr(dir + "/router.yaml: prefix_cache.salt_secret_file: " + dir + "/salt.key"));
+}
+
 TEST(RouterConfigTest, ErrorsNameTheKey) {
   struct Case {
     const char* yaml;
@@ -137,6 +172,15 @@ TEST(RouterConfigTest, ErrorsNameTheKey) {
        "router.yaml: http.model_aliases.gpt-4o: 'chef' is not a route (expected auto, reasoning, coder or translation)"},
       {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nhttp: {listen: a:1, model_aliases: {coder: auto}}",
        "router.yaml: http.model_aliases.coder: a built-in model name; aliases cannot redefine it"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nprefix_cache: {salt_secret: short}",
+       "router.yaml: prefix_cache.salt_secret: 5 bytes; at least 16 are needed"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\n"
+       "prefix_cache: {salt_secret: 'sixteen bytes ok', salt_secret_file: k}",
+       "router.yaml: prefix_cache: give salt_secret or salt_secret_file, not both"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nprefix_cache: {salt: x}",
+       "router.yaml: prefix_cache.salt: unknown key (expected one of: salt_secret, salt_secret_file)"},
+      {"pools: {coder: {endpoints: [a:1]}}\nclassifier: {fallback_route: coder}\nprefix_cache: {salt_secret_file: ''}",
+       "router.yaml: prefix_cache.salt_secret_file: empty"},
   };
   for (const Case& c : cases) {
     auto r = ParseRouterConfig(c.yaml, "router.yaml");

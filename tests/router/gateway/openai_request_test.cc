@@ -79,6 +79,18 @@ TEST(OpenAiRequestTest, TranslatesAFullRequest) {
   EXPECT_FALSE(c.enable_thinking());
 }
 
+// vLLM takes a client's cache_salt; here the router salts by tenant and no field of the body
+// reaches the salt: the request is the same, byte for byte, with or without one.
+TEST(OpenAiRequestTest, AClientsCacheSaltIsIgnored) {
+  const std::string base = R"("model": "auto", "messages": [{"role": "user", "content": "hi"}])";
+  auto plain = Parse("{" + base + "}");
+  auto salted = Parse("{" + base + R"(, "cache_salt": "another tenant's salt", "user": "acme"})");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_TRUE(salted.ok()) << salted.status();
+  EXPECT_EQ(salted->chat.SerializeAsString(), plain->chat.SerializeAsString());
+  EXPECT_TRUE(salted->chat.GetReflection()->GetUnknownFields(salted->chat).empty());
+}
+
 TEST(OpenAiRequestTest, ModelsMapToRoutes) {
   for (const auto& [model, route] : std::vector<std::pair<std::string, std::string>>{
            {"auto", "auto"}, {"reasoning", "reasoning"}, {"coder", "coder"}, {"translation", "translation"},

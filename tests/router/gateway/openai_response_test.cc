@@ -79,7 +79,7 @@ TEST(OpenAiResponseTest, CompletionObject) {
             std::string(R"({"id":"chatcmpl-t1","object":"chat.completion","created":1700000000,"model":"coder",)") +
                 R"("choices":[{"index":0,"message":{"role":"assistant","content":"Hello","reasoning_content":"hm"},)" +
                 R"("logprobs":null,"finish_reason":"stop"}],)" +
-                R"("usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7},)" +
+                R"("usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":0}},)" +
                 R"("switchyard":{"trace_id":"t1",)" + kRoute + R"(,"trace":{"end_reason":"stop","wall_ms":"7"}}})");
   EXPECT_EQ(RouteHeaderValue(b.route()), "role=coder; replica=127.0.0.1:1; confidence=0.90");
 }
@@ -92,7 +92,7 @@ TEST(OpenAiResponseTest, CompletionWithToolCallsHasNullContent) {
                 R"("choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[)" +
                 R"({"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},)" +
                 R"("logprobs":null,"finish_reason":"tool_calls"}],)" +
-                R"("usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7},)" +
+                R"("usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":0}},)" +
                 R"("switchyard":{"trace_id":"t1",)" + kRoute + "}}");
 }
 
@@ -112,7 +112,7 @@ TEST(OpenAiResponseTest, StreamOfTextAndAClientToolCall) {
             "null") +
       Chunk("auto", "{}", R"("tool_calls")") +
       R"(data: {"id":"chatcmpl-t1","object":"chat.completion.chunk","created":1700000000,"model":"auto","choices":[],)"
-      R"("usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}})"
+      R"("usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":0}}})"
       "\n\ndata: [DONE]\n\n";
   EXPECT_EQ(out, expected);
 }
@@ -146,6 +146,33 @@ TEST(OpenAiResponseTest, StreamOfAnAgentRun) {
       Chunk("coder", "{}", "null", R"({"step":{"step":1,"role":"coder","finish_reason":"TOOL_CALLS"}})") +
       Chunk("coder", "{}", R"("stop")", R"({"finish":{"reason":"run_limit","detail":"max_steps: 1 model calls made"}})") +
       "data: [DONE]\n\n";
+  EXPECT_EQ(out, expected);
+}
+
+// The prompt tokens the workers' prefix caches supplied: OpenAI's
+// usage.prompt_tokens_details.cached_tokens, in the body and in the stream's usage chunk.
+TEST(OpenAiResponseTest, CachedPromptTokensInBothShapes) {
+  v1::ChatEvent finish = Finish(v1::STOP, 1200, 9);
+  finish.mutable_finish()->mutable_usage()->set_cached_prompt_tokens(1024);
+  CompletionBuilder b(Request("coder"), kCreated);
+  for (const v1::ChatEvent& e : {Route(), Text("ok"), finish}) b.Add(e);
+  EXPECT_EQ(b.Body(),
+            std::string(R"({"id":"chatcmpl-t1","object":"chat.completion","created":1700000000,"model":"coder",)") +
+                R"("choices":[{"index":0,"message":{"role":"assistant","content":"ok"},)" +
+                R"("logprobs":null,"finish_reason":"stop"}],)" +
+                R"("usage":{"prompt_tokens":1200,"completion_tokens":9,"total_tokens":1209,)" +
+                R"("prompt_tokens_details":{"cached_tokens":1024}},)" + R"("switchyard":{"trace_id":"t1",)" + kRoute + "}}");
+
+  ChunkEncoder enc(Request("coder", /*include_usage=*/true), kCreated);
+  std::string out;
+  for (const v1::ChatEvent& e : {Route(), Text("ok"), finish}) out += enc.Encode(e);
+  out += enc.End();
+  const std::string expected =
+      Chunk("coder", R"({"role":"assistant","content":""})", "null", std::string(R"({"trace_id":"t1",)") + kRoute + "}") +
+      Chunk("coder", R"({"content":"ok"})", "null") + Chunk("coder", "{}", R"("stop")") +
+      R"(data: {"id":"chatcmpl-t1","object":"chat.completion.chunk","created":1700000000,"model":"coder","choices":[],)"
+      R"("usage":{"prompt_tokens":1200,"completion_tokens":9,"total_tokens":1209,"prompt_tokens_details":{"cached_tokens":1024}}})"
+      "\n\ndata: [DONE]\n\n";
   EXPECT_EQ(out, expected);
 }
 

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -23,7 +25,8 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-// A worker that reports a queue length and may hang its Info answers until released.
+// A worker that reports a queue length (and, when told, its prefix cache) and may hang its Info
+// answers until released.
 class FakeWorker final : public v1::Worker::Service {
  public:
   explicit FakeWorker(int queued) : queued_(queued) {}
@@ -33,6 +36,10 @@ class FakeWorker final : public v1::Worker::Service {
       while (!release_.WaitForNotificationWithTimeout(absl::Milliseconds(10)) && !ctx->IsCancelled()) {
       }
     }
+    {
+      absl::MutexLock lock(&mu_);
+      *info = cache_;
+    }
     info->set_running(2);
     info->set_queued(queued_);
     info->set_kv_blocks_free(99);
@@ -40,11 +47,18 @@ class FakeWorker final : public v1::Worker::Service {
   }
   void Hang() { hang_ = true; }
   void Release() { release_.Notify(); }
+  // What the next Info answers say of the prefix cache.
+  void SetCache(v1::WorkerInfo cache) {
+    absl::MutexLock lock(&mu_);
+    cache_ = std::move(cache);
+  }
 
  private:
   const int queued_;
   bool hang_ = false;  // set before the server starts
   absl::Notification release_;
+  absl::Mutex mu_;
+  v1::WorkerInfo cache_ ABSL_GUARDED_BY(mu_);
 };
 
 struct FakeServer {
@@ -192,6 +206,49 @@ TEST_F(WorkerPoolsTest, ARoundAsksEveryReplicaAtOnce) {
     EXPECT_FALSE(r->state().healthy);
     EXPECT_THAT(r->state().last_error, HasSubstr("info: "));
   }
+}
+
+// The prefix cache as the worker reports it: its figures in the state, its held keys in the
+// replica's HeldPrefixKeys, both refreshed by each good round and kept through a failed one.
+TEST_F(WorkerPoolsTest, EachRoundKeepsTheWorkersPrefixCacheFiguresAndKeys) {
+  FakeServer& s = Serve(0);
+  const std::string k1(32, 'a'), k2(32, 'b'), k3(32, 'c');
+  v1::WorkerInfo cache;
+  cache.set_kv_blocks_total(512);
+  cache.set_kv_blocks_cached(40);
+  cache.set_prefix_cache(true);
+  cache.set_prefix_hit_tokens(300);
+  cache.set_prefix_miss_tokens(100);
+  cache.add_held_prefix_keys(k2);
+  cache.add_held_prefix_keys(k1);
+  s.worker->SetCache(cache);
+  auto pools = Pools({{"coder", s.address}});
+  Replica* r = pools->replicas()[0];
+  Replica::State st = r->state();
+  EXPECT_TRUE(st.healthy);
+  EXPECT_EQ(st.kv_blocks_total, 512);
+  EXPECT_EQ(st.kv_blocks_cached, 40);
+  EXPECT_TRUE(st.prefix_cache);
+  EXPECT_EQ(st.prefix_hit_tokens, 300);
+  EXPECT_EQ(st.prefix_miss_tokens, 100);
+  HeldPrefixKeys::Keys conversation;
+  for (const std::string& k : {k1, k2, k3}) conversation.Add(std::string(k));
+  EXPECT_EQ(r->held_prefix_keys().LongestHeldPrefix(conversation), 2u);
+
+  cache.clear_held_prefix_keys();
+  cache.add_held_prefix_keys(k3);
+  cache.set_kv_blocks_cached(41);
+  s.worker->SetCache(cache);
+  pools->CheckAll();
+  EXPECT_EQ(r->state().kv_blocks_cached, 41);
+  EXPECT_EQ(r->held_prefix_keys().LongestHeldPrefix(conversation), 3u);
+  EXPECT_FALSE(r->held_prefix_keys().Holds(k1));  // evicted since
+
+  s.server->GetHealthCheckService()->SetServingStatus(false);
+  pools->CheckAll();
+  EXPECT_FALSE(r->state().healthy);
+  EXPECT_EQ(r->state().kv_blocks_cached, 41);  // the last word stands until the next good round
+  EXPECT_EQ(r->held_prefix_keys().LongestHeldPrefix(conversation), 3u);
 }
 
 TEST_F(WorkerPoolsTest, AnEmptyRoundReturnsAtOnce) {

@@ -30,6 +30,7 @@ inline ChatReply Answer(std::string text) {
   r.finish = Finish::kStop;
   r.prompt_tokens = 10;
   r.completion_tokens = 5;
+  r.cached_prompt_tokens = 4;
   r.trace_id = "trace-1";
   return r;
 }

@@ -46,6 +46,7 @@ class FakeRouter final : public v1::Router::Service {
       e.mutable_finish()->set_detail(finish == v1::RUN_LIMIT ? "max_steps: 2 steps taken" : "");
       e.mutable_finish()->mutable_usage()->set_prompt_tokens(12);
       e.mutable_finish()->mutable_usage()->set_completion_tokens(7);
+      e.mutable_finish()->mutable_usage()->set_cached_prompt_tokens(3);
     });
     return grpc::Status::OK;
   }
@@ -131,6 +132,7 @@ TEST_F(RouterBackendTest, ChatSendsThePinnedRequestWithTheKey) {
   EXPECT_EQ(reply->reasoning, "let me think");
   EXPECT_EQ(reply->finish, Finish::kStop);
   EXPECT_EQ(reply->prompt_tokens, 12);
+  EXPECT_EQ(reply->cached_prompt_tokens, 3);
   EXPECT_EQ(reply->completion_tokens, 7);
   EXPECT_EQ(reply->role, "coder");
   EXPECT_EQ(reply->replica, "127.0.0.1:9001");

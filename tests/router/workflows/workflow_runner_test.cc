@@ -439,7 +439,7 @@ TEST(WorkflowRunnerTest, ReportJsonHasEveryStep) {
   EXPECT_EQ(j["ok"], true);
   EXPECT_FALSE(j.contains("error"));
   EXPECT_EQ(j["outputs"], nlohmann::json::parse(R"({"n": 1})"));
-  EXPECT_EQ(j["usage"], nlohmann::json::parse(R"({"prompt_tokens": 10, "completion_tokens": 5})"));
+  EXPECT_EQ(j["usage"], nlohmann::json::parse(R"({"prompt_tokens": 10, "completion_tokens": 5, "cached_prompt_tokens": 4})"));
   ASSERT_EQ(j["steps"].size(), 2u);
   const nlohmann::json& a = j["steps"][0];
   EXPECT_EQ(a["id"], "a");
@@ -452,6 +452,7 @@ TEST(WorkflowRunnerTest, ReportJsonHasEveryStep) {
   EXPECT_EQ(a["output_truncated"], true);
   EXPECT_EQ(a["finish"], "stop");
   EXPECT_EQ(a["trace_id"], "trace-1");
+  EXPECT_EQ(a["usage"], nlohmann::json::parse(R"({"prompt_tokens": 10, "completion_tokens": 5, "cached_prompt_tokens": 4})"));
   const nlohmann::json& b = j["steps"][1];
   EXPECT_EQ(b["status"], "skipped");
   EXPECT_EQ(b["ok"], false);
